@@ -1,0 +1,133 @@
+package io.isthmus.kernels;
+
+import io.isthmus.kernels.elementwise.Elementwise;
+import io.isthmus.kernels.elementwise.ScalarElementwise;
+import io.isthmus.kernels.gemm.AutoGemm;
+import io.isthmus.kernels.gemm.BlasGemm;
+import io.isthmus.kernels.gemm.CheckedGemm;
+import io.isthmus.kernels.gemm.Gemm;
+import io.isthmus.kernels.gemm.ReferenceGemm;
+import io.isthmus.nativeblas.OpenBlas;
+
+import java.util.Optional;
+
+/**
+ * Decides once, at first use, which kernels run, and logs one line saying what it chose and why
+ * (e.g. {@code isthmus: SIMD 512-bit, OpenBLAS 0.3.21 (Cooperlake) via Panama, 2 threads, backend auto}).
+ *
+ * <p>Without {@code --add-modules jdk.incubator.vector} everything runs on the scalar kernels;
+ * without OpenBLAS, GEMM runs on SIMD. Forcing a backend that is unavailable
+ * ({@code -Disthmus.backend=blas} with no OpenBLAS) fails with the reason, never silently.
+ */
+public final class Kernels {
+
+    static final String SIMD_CLASS = "io.isthmus.kernels.simd.VectorKernels";
+    private static final System.Logger LOG = System.getLogger("io.isthmus");
+
+    private Kernels() {
+    }
+
+    /** GEMM of the configured backend, with argument checks. */
+    public static Gemm gemm() {
+        return Holder.SELECTION.gemm;
+    }
+
+    /** Elementwise kernels: SIMD when the Vector API is present, scalar otherwise (or when forced to reference). */
+    public static Elementwise elementwise() {
+        return Holder.SELECTION.elementwise;
+    }
+
+    /** The one-line description that was logged at startup. */
+    public static String describe() {
+        return Holder.SELECTION.description + ", " + Threads.count() + " thread" + (Threads.count() == 1 ? "" : "s")
+                + ", backend " + Holder.SELECTION.backend.label();
+    }
+
+    public static Backend backend() {
+        return Holder.SELECTION.backend;
+    }
+
+    /** The Vector API kernels, or empty when the module is absent (see {@link #simdUnavailableReason()}). */
+    public static Optional<SimdKernels> simd() {
+        return Optional.ofNullable(SimdHolder.SIMD.kernels);
+    }
+
+    public static String simdUnavailableReason() {
+        return SimdHolder.SIMD.reason;
+    }
+
+    /** The OpenBLAS GEMM, or empty when OpenBLAS is absent (see {@link OpenBlas#unavailableReason()}). */
+    public static Optional<Gemm> blasGemm() {
+        return OpenBlas.instance().map(BlasGemm::new);
+    }
+
+    /** An implementation by name, unchecked, for tests and benchmarks; fails with the reason when unavailable. */
+    public static Gemm gemm(Backend backend) {
+        return switch (backend) {
+            case REFERENCE -> new ReferenceGemm();
+            case SIMD -> simd().map(SimdKernels::gemm).orElseThrow(() -> new IllegalStateException(
+                    "isthmus: SIMD backend requested but unavailable: " + simdUnavailableReason()));
+            case BLAS -> blasGemm().orElseThrow(() -> new IllegalStateException(
+                    "isthmus: BLAS backend requested but unavailable: " + OpenBlas.unavailableReason()));
+            case AUTO -> autoGemm();
+        };
+    }
+
+    private static Gemm autoGemm() {
+        Optional<Gemm> simd = simd().map(SimdKernels::gemm);
+        Optional<Gemm> blas = blasGemm();
+        if (simd.isPresent() && blas.isPresent()) {
+            return new AutoGemm(simd.get(), blas.get());
+        }
+        return simd.or(() -> blas).orElseGet(ReferenceGemm::new);
+    }
+
+    private record Selection(Backend backend, Gemm gemm, Elementwise elementwise, String description) {
+    }
+
+    private record SimdLoad(SimdKernels kernels, String reason) {
+    }
+
+    private static final class SimdHolder {
+        static final SimdLoad SIMD = loadSimd();
+    }
+
+    private static final class Holder {
+        static final Selection SELECTION = select();
+    }
+
+    private static SimdLoad loadSimd() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return new SimdLoad(null, "the Vector API module is not loaded "
+                    + "(launch the JVM with --add-modules jdk.incubator.vector)");
+        }
+        try {
+            Class<?> type = Class.forName(SIMD_CLASS);
+            return new SimdLoad((SimdKernels) type.getConstructor().newInstance(), null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return new SimdLoad(null, "the Vector API kernels could not start: " + cause);
+        }
+    }
+
+    private static Selection select() {
+        String text = System.getProperty(Backend.PROPERTY, "auto");
+        Backend backend = Backend.parse(text);
+        Gemm gemm = gemm(backend);
+        Elementwise elementwise = backend == Backend.REFERENCE
+                ? new ScalarElementwise()
+                : simd().map(SimdKernels::elementwise).orElseGet(ScalarElementwise::new);
+        StringBuilder line = new StringBuilder("isthmus: ");
+        simd().ifPresentOrElse(
+                s -> line.append("SIMD ").append(s.vectorBits()).append("-bit (").append(s.speciesReason()).append(")"),
+                () -> line.append("no SIMD (").append(simdUnavailableReason()).append(")"));
+        line.append(", ");
+        OpenBlas.instance().ifPresentOrElse(
+                b -> line.append(b).append(" via Panama"),
+                () -> line.append("no OpenBLAS (").append(OpenBlas.unavailableReason()).append(")"));
+        String description = line.toString();
+        LOG.log(System.Logger.Level.INFO, description + ", " + Threads.count() + " threads, backend " + backend.label()
+                + ", GEMM " + gemm.name());
+        return new Selection(backend, new CheckedGemm(gemm), elementwise, description);
+    }
+}

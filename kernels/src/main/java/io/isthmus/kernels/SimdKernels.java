@@ -1,0 +1,22 @@
+package io.isthmus.kernels;
+
+import io.isthmus.kernels.elementwise.Elementwise;
+import io.isthmus.kernels.gemm.Gemm;
+
+/**
+ * The Vector API kernels, seen through interfaces so that classes which must load without
+ * {@code jdk.incubator.vector} never name a Vector API type. The implementation
+ * ({@code io.isthmus.kernels.simd.VectorKernels}) is loaded reflectively by {@link Kernels}.
+ */
+public interface SimdKernels {
+
+    Gemm gemm();
+
+    Elementwise elementwise();
+
+    /** Width of the species chosen at startup: 128, 256 or 512. */
+    int vectorBits();
+
+    /** Why this width was chosen (measured, forced, or the only one). */
+    String speciesReason();
+}

@@ -1,0 +1,101 @@
+package io.isthmus.kernels;
+
+import io.isthmus.nativeblas.OpenBlas;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.function.IntConsumer;
+
+/**
+ * The one thread budget every kernel shares: a {@link ForkJoinPool} sized to the cores, and the
+ * number of threads kernels may use ({@code -Disthmus.threads=N}, default: all cores). Setting it
+ * also sets OpenBLAS's thread count so both backends are compared on equal terms.
+ */
+public final class Threads {
+
+    public static final String PROPERTY = "isthmus.threads";
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+    private static final ForkJoinPool POOL = new ForkJoinPool(Math.max(CORES, 2));
+    private static volatile int count = initialCount();
+
+    private Threads() {
+    }
+
+    private static int initialCount() {
+        String text = System.getProperty(PROPERTY);
+        int n = CORES;
+        if (text != null && !text.isBlank()) {
+            try {
+                n = Integer.parseInt(text.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("-D" + PROPERTY + "=" + text + " is not a whole number");
+            }
+            checkCount(n);
+        }
+        int initial = n;
+        OpenBlas.instance().ifPresent(blas -> blas.setNumThreads(initial));
+        return n;
+    }
+
+    private static void checkCount(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("thread count must be at least 1, got " + n);
+        }
+    }
+
+    /** How many threads kernels may use. */
+    public static int count() {
+        return count;
+    }
+
+    /** Sets how many threads kernels (and OpenBLAS) may use. */
+    public static void set(int threads) {
+        checkCount(threads);
+        count = threads;
+        OpenBlas.instance().ifPresent(blas -> blas.setNumThreads(threads));
+    }
+
+    /** Logical processors of this machine. */
+    public static int cores() {
+        return CORES;
+    }
+
+    /**
+     * Runs {@code body(task)} for task in [0, tasks), spread over at most {@link #count()} threads;
+     * inline when there is one task or one thread. Returns when all are done.
+     */
+    public static void parallelFor(int tasks, IntConsumer body) {
+        int threads = Math.min(count, tasks);
+        if (threads <= 1) {
+            for (int t = 0; t < tasks; t++) {
+                body.accept(t);
+            }
+            return;
+        }
+        if (ForkJoinTask.inForkJoinPool()) {
+            // Already on a worker (nested parallelism): stay on this thread.
+            for (int t = 0; t < tasks; t++) {
+                body.accept(t);
+            }
+            return;
+        }
+        ForkJoinTask<?>[] forked = new ForkJoinTask<?>[threads - 1];
+        // Static split: task ranges are contiguous so each worker keeps its scratch warm.
+        for (int w = 1; w < threads; w++) {
+            int from = (int) ((long) tasks * w / threads);
+            int to = (int) ((long) tasks * (w + 1) / threads);
+            forked[w - 1] = POOL.submit(() -> {
+                for (int t = from; t < to; t++) {
+                    body.accept(t);
+                }
+            });
+        }
+        int firstEnd = (int) ((long) tasks / threads);
+        for (int t = 0; t < firstEnd; t++) {
+            body.accept(t);
+        }
+        for (ForkJoinTask<?> task : forked) {
+            task.join();
+        }
+    }
+}

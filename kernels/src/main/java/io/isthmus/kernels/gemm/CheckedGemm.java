@@ -1,0 +1,35 @@
+package io.isthmus.kernels.gemm;
+
+/** Validates arguments ({@link GemmArgs#check}) and handles empty shapes, then delegates. */
+public final class CheckedGemm implements Gemm {
+
+    private final Gemm delegate;
+
+    public CheckedGemm(Gemm delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        GemmArgs.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || alpha == 0f) {
+            GemmEdges.scaleC(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        delegate.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    @Override
+    public String name() {
+        return delegate.name();
+    }
+
+    public Gemm delegate() {
+        return delegate;
+    }
+}
