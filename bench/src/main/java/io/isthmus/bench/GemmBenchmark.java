@@ -1,0 +1,74 @@
+package io.isthmus.bench;
+
+import io.isthmus.kernels.Backend;
+import io.isthmus.kernels.Kernels;
+import io.isthmus.kernels.Threads;
+import io.isthmus.kernels.gemm.Gemm;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * C = A * B (alpha 1, beta 0, no transposes) per implementation, shape and thread count.
+ * GFLOPS = 2 M K N / time; {@code bench/gemm-table.py} turns JMH's JSON into the README table.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {JvmFlags.VECTOR, JvmFlags.NATIVE})
+public class GemmBenchmark {
+
+    @Param({"reference", "simd", "blas", "auto"})
+    public String impl;
+
+    @Param({"64", "128", "256", "512", "1024", "2048", "128x784x256", "64x256x1024", "65536x27x32"})
+    public String shape;
+
+    @Param({"1", "2"})
+    public int threads;
+
+    private Gemm gemm;
+    private GemmShape size;
+    private float[] a;
+    private float[] b;
+    private float[] c;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        Threads.set(threads);
+        gemm = Kernels.gemm(Backend.parse(impl));
+        size = GemmShape.parse(shape);
+        SplittableRandom random = new SplittableRandom(42);
+        a = randomArray(random, size.m() * size.k());
+        b = randomArray(random, size.k() * size.n());
+        c = new float[size.m() * size.n()];
+    }
+
+    private static float[] randomArray(SplittableRandom random, int length) {
+        float[] values = new float[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = (float) (random.nextDouble() * 2 - 1);
+        }
+        return values;
+    }
+
+    @Benchmark
+    public float[] sgemm() {
+        gemm.sgemm(false, false, size.m(), size.n(), size.k(), 1f, a, 0, size.k(), b, 0, size.n(), 0f, c, 0, size.n());
+        return c;
+    }
+}
