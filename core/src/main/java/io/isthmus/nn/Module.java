@@ -71,6 +71,18 @@ public abstract class Module {
         return Collections.unmodifiableMap(children);
     }
 
+    /** This module ("") and every descendant by dotted path ({@code "0"}, {@code "encoder.layers.1"}). */
+    public Map<String, Module> namedModules() {
+        Map<String, Module> named = new LinkedHashMap<>();
+        collectModules("", named);
+        return named;
+    }
+
+    private void collectModules(String path, Map<String, Module> into) {
+        into.put(path, this);
+        children.forEach((name, child) -> child.collectModules(path.isEmpty() ? name : path + "." + name, into));
+    }
+
     /** Every trainable tensor, this module's first, then each child's, in registration order. */
     public List<Tensor> parameters() {
         return new ArrayList<>(namedParameters().values());
