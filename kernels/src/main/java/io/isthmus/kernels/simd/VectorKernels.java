@@ -2,7 +2,6 @@ package io.isthmus.kernels.simd;
 
 import io.isthmus.kernels.SimdKernels;
 import io.isthmus.kernels.elementwise.Elementwise;
-import io.isthmus.kernels.elementwise.ScalarElementwise;
 import io.isthmus.kernels.gemm.Gemm;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -25,6 +24,7 @@ public final class VectorKernels implements SimdKernels {
     private final VectorSpecies<Float> species;
     private final String speciesReason;
     private final SimdGemm gemm;
+    private final SimdElementwise elementwise;
 
     public VectorKernels() {
         int widest = FloatVector.SPECIES_PREFERRED.vectorBitSize();
@@ -53,6 +53,7 @@ public final class VectorKernels implements SimdKernels {
             default -> FloatVector.SPECIES_128;
         };
         gemm = new SimdGemm(tileKernel(bits));
+        elementwise = new SimdElementwise(species);
     }
 
     private static int parseBits(String text, int widest) {
@@ -92,8 +93,7 @@ public final class VectorKernels implements SimdKernels {
 
     @Override
     public Elementwise elementwise() {
-        // replaced by SimdElementwise when merged
-        return new ScalarElementwise();
+        return elementwise;
     }
 
     @Override
