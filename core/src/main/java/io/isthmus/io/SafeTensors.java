@@ -1,5 +1,7 @@
 package io.isthmus.io;
 
+import io.isthmus.tensor.Tensor;
+
 import java.io.IOException;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
@@ -18,6 +20,9 @@ import java.util.SequencedMap;
  * SafeTensors st = SafeTensors.read(Path.of("model.safetensors"));
  * float[] w = st.tensors().get("weight").floats();
  * new SafeTensors(tensors, Map.of("epoch", "3")).write(Path.of("ckpt.safetensors"));
+ *
+ * SafeTensors.ofTensors(model.stateDict(), Map.of()).write(Path.of("model.safetensors"));
+ * model.loadStateDict(SafeTensors.read(Path.of("model.safetensors")).toTensors());
  * }</pre>
  *
  * @param tensors  name to tensor, in file order (ascending data offset); unmodifiable
@@ -54,6 +59,23 @@ public record SafeTensors(SequencedMap<String, StoredTensor> tensors, SequencedM
     /** Tensors and metadata; iteration order of both maps is kept. */
     public SafeTensors(Map<String, StoredTensor> tensors, Map<String, String> metadata) {
         this(new LinkedHashMap<>(tensors), new LinkedHashMap<>(metadata));
+    }
+
+    /**
+     * F32 tensors sharing the storage of {@code tensors} (e.g. a module's {@code stateDict()}),
+     * in map order, plus {@code metadata}.
+     */
+    public static SafeTensors ofTensors(Map<String, Tensor> tensors, Map<String, String> metadata) {
+        var stored = new LinkedHashMap<String, StoredTensor>();
+        tensors.forEach((name, t) -> stored.put(name, StoredTensor.of(t)));
+        return new SafeTensors(stored, metadata);
+    }
+
+    /** Every tensor as a float32 {@link Tensor} (see {@link StoredTensor#toTensor()}), in file order. */
+    public SequencedMap<String, Tensor> toTensors() {
+        var out = new LinkedHashMap<String, Tensor>();
+        tensors.forEach((name, t) -> out.put(name, t.toTensor()));
+        return out;
     }
 
     /**

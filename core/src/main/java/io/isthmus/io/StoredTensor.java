@@ -1,5 +1,7 @@
 package io.isthmus.io;
 
+import io.isthmus.tensor.Tensor;
+
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -52,6 +54,19 @@ public record StoredTensor(DType dtype, int[] shape, float[] floats, long[] long
     /** An I64 tensor of {@code shape} over {@code data} (not copied). */
     public static StoredTensor i64(long[] data, int... shape) {
         return new StoredTensor(DType.I64, shape, null, data);
+    }
+
+    /** An F32 tensor sharing {@code tensor}'s storage and shape (no gradient, no graph). */
+    public static StoredTensor of(Tensor tensor) {
+        return f32(tensor.data(), tensor.shape());
+    }
+
+    /**
+     * A float32 {@link Tensor} of this shape: over {@code floats} itself for float dtypes, over
+     * converted values for integer dtypes (class indices become floats).
+     */
+    public Tensor toTensor() {
+        return Tensor.of(toFloats(), shape);
     }
 
     /** A copy of the dimensions. */

@@ -1,5 +1,6 @@
 package io.isthmus.io;
 
+import io.isthmus.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,6 +70,25 @@ class SafeTensorsTest {
         assertArrayEquals(new int[]{3, 5, 7}, back.tensors().get("zeta.weight").shape());
         assertArrayEquals(new int[]{}, back.tensors().get("scalar").shape());
         assertArrayEquals(new int[]{0, 3}, back.tensors().get("empty").shape());
+    }
+
+    @Test
+    void tensorsConvertBothWays() throws IOException {
+        var tensors = new LinkedHashMap<String, Tensor>();
+        tensors.put("fc.weight", Tensor.of(new float[]{1, 2, 3, 4, 5, 6}, 2, 3));
+        tensors.put("fc.bias", Tensor.of(new float[]{-1, 1}, 2));
+        Path file = dir.resolve("state.safetensors");
+        SafeTensors.ofTensors(tensors, Map.of("epoch", "1")).write(file);
+        SafeTensors st = SafeTensors.read(file);
+        var back = st.toTensors();
+        assertEquals(List.of("fc.weight", "fc.bias"), List.copyOf(back.keySet()));
+        assertArrayEquals(new int[]{2, 3}, back.get("fc.weight").shape());
+        assertArrayEquals(tensors.get("fc.weight").data(), back.get("fc.weight").data());
+        assertArrayEquals(new float[]{-1, 1}, back.get("fc.bias").data());
+
+        Tensor labels = StoredTensor.i64(new long[]{3, 0, 9}, 3).toTensor();
+        assertArrayEquals(new float[]{3, 0, 9}, labels.data());
+        assertArrayEquals(new int[]{3}, labels.shape());
     }
 
     @Test
