@@ -55,8 +55,10 @@ class GemmCorrectnessTest {
             shapes.add(new Shape(SIZES[random.nextInt(SIZES.length)], SIZES[random.nextInt(SIZES.length)],
                     SIZES[random.nextInt(SIZES.length)]));
         }
+        // Above SimdGemm's two-thread threshold (m * n * k >= 2^23): split along m, then along n.
         shapes.add(new Shape(300, 257, 129));
         shapes.add(new Shape(403, 70, 530));     // m past one row block, k past two k slices
+        shapes.add(new Shape(40, 700, 320));     // wide C: split along n
         shapes.add(new Shape(45, 300, 600));     // wide C: packed A, several k slices
         shapes.add(new Shape(2000, 27, 32));     // skinny: A read in place
         shapes.add(new Shape(5, 4200, 3));       // n past one column block
