@@ -175,16 +175,13 @@ public final class DataLoader implements Iterable<Batch> {
         Batch build(int k) {
             int from = k * batchSize;
             int count = Math.min(batchSize, order.length - from);
-            Batch batch;
-            if (count == batchSize) {
-                float[] features = pool.features();
-                float[] targets = pool.targets();
-                dataset.gather(order, from, count, features, targets);
-                batch = new Batch(Tensor.of(features, prepend(count, dataset.featureShape())),
-                        Tensor.of(targets, prepend(count, dataset.targetShape())));
-            } else {
-                batch = dataset.batch(order, from, count);
-            }
+            // Full batches may reuse recycled arrays; the last, smaller one gets its own.
+            boolean full = count == batchSize;
+            float[] features = full ? pool.features() : new float[count * dataset.featureSize()];
+            float[] targets = full ? pool.targets() : new float[count * dataset.targetSize()];
+            dataset.gather(order, from, count, features, targets);
+            Batch batch = new Batch(Tensor.of(features, prepend(count, dataset.featureShape())),
+                    Tensor.of(targets, prepend(count, dataset.targetShape())));
             if (transform != null) {
                 batch = transform.apply(batch, new SplittableRandom(Permutations.derive(transformSeed, k)));
                 if (batch == null) {
