@@ -19,9 +19,9 @@ import java.util.TreeSet;
  *
  * <p>Parameters are leaf tensors (usually requiring grad); {@link #step()} skips those whose
  * gradient is null, and keeps per-parameter state ({@link ParamState}) created at a parameter's
- * first step. Hyperparameters are held as float32, the precision the updates run at, so a
- * {@linkplain #stateDict() state dict} (also float32) restores them exactly and training
- * resumes bit for bit.
+ * first step. Updates run in float32 with float32 hyperparameters (the learning rate is
+ * rounded to float32 when applied), so a {@linkplain #stateDict() state dict}, float32 as well,
+ * restores everything an update reads and training resumes bit for bit.
  */
 public abstract class Optimizer {
 
