@@ -19,8 +19,10 @@ import java.util.Map;
 
 /**
  * A training checkpoint in one safetensors file: tensors {@code model.*} (the state dict),
- * {@code optimizer.*} and {@code scheduler.*}; metadata with the next epoch, the history and
- * the random streams of dropout layers. Written atomically (temp file, fsync, rename), so a
+ * {@code optimizer.*} and {@code scheduler.*}; metadata with the next epoch, the history, the
+ * learning rate as a double (the optimizer's state dict holds it as float32, and the logged
+ * rate and callbacks that scale it see the double) and the random streams (seed and position)
+ * of dropout layers. Written atomically (temp file, fsync, rename), so a
  * crash leaves the previous checkpoint intact. Weights-only files ({@link #saveWeights}) are
  * plain state dicts that PyTorch's safetensors loads.
  */
@@ -44,7 +46,8 @@ public final class Checkpoint {
         metadata.put("epoch", Integer.toString(trainer.nextEpoch()));
         metadata.put("history", GSON.toJson(trainer.history().logs()));
         metadata.put("history_epochs", GSON.toJson(trainer.history().epochs()));
-        Map<String, Long> random = new LinkedHashMap<>();
+        metadata.put("lr", Double.toString(trainer.optimizer().lr()));
+        Map<String, long[]> random = new LinkedHashMap<>();
         trainer.model().namedModules().forEach((path, module) -> {
             if (module instanceof RandomState state) {
                 random.put(path, state.randomState());
@@ -63,14 +66,18 @@ public final class Checkpoint {
         }
         trainer.model().loadStateDict(section(read, "model."));
         trainer.optimizer().loadStateDict(section(read, "optimizer."));
+        String lr = read.metadata().get("lr");
+        if (lr != null) {
+            trainer.optimizer().setLr(Double.parseDouble(lr));
+        }
         Map<String, Tensor> schedulerState = section(read, "scheduler.");
         if (trainer.scheduler() != null) {
             trainer.scheduler().loadStateDict(schedulerState);
         } else if (!schedulerState.isEmpty()) {
             throw new IOException(file + " holds a learning-rate scheduler's state but the trainer has no scheduler");
         }
-        Map<String, Long> random = GSON.fromJson(read.metadata().getOrDefault("random_state", "{}"),
-                new TypeToken<Map<String, Long>>() { }.getType());
+        Map<String, long[]> random = GSON.fromJson(read.metadata().getOrDefault("random_state", "{}"),
+                new TypeToken<Map<String, long[]>>() { }.getType());
         Map<String, Module> modules = trainer.model().namedModules();
         random.forEach((path, state) -> {
             if (modules.get(path) instanceof RandomState module) {
