@@ -109,6 +109,35 @@ class ResumeTest {
         assertSameHistory(uninterrupted.trainer.history(), resumed.trainer.history());
     }
 
+    /**
+     * EarlyStopping has waited one epoch when the checkpoint is taken; the resumed run must stop
+     * after the same epoch as the uninterrupted one (not treat its first epoch as a new best).
+     */
+    @Test
+    void resumeWithEarlyStoppingStopsAtTheSameEpoch(@TempDir Path dir) throws IOException {
+        double[] score = {1.0, 0.8, 0.9, 0.95, 0.7, 0.6};
+        Path file = dir.resolve("stopping.safetensors");
+        Run uninterrupted = TrainFixtures.singleThreaded(() -> {
+            Run run = new Run(5, score);
+            run.trainer.fit(train(), 6, null, run.score, new EarlyStopping("score", "min", 2, 0, false));
+            return run;
+        });
+        assertEquals(4, uninterrupted.trainer.history().size(), "patience 2 after the best epoch 2");
+
+        Run resumed = TrainFixtures.singleThreaded(() -> {
+            Run first = new Run(5, score);
+            first.trainer.fit(train(), 3, null, first.score, new EarlyStopping("score", "min", 2, 0, false));
+            save(first.trainer, file);
+            Run second = new Run(77, score);
+            resume(second.trainer, file);
+            second.trainer.fit(train(), 6, null, second.score, new EarlyStopping("score", "min", 2, 0, false));
+            return second;
+        });
+        assertSameHistory(uninterrupted.trainer.history(), resumed.trainer.history());
+        assertArrayEquals(TrainFixtures.flatState(uninterrupted.trainer.model()),
+                TrainFixtures.flatState(resumed.trainer.model()));
+    }
+
     /** SGD with momentum (optimizer state that matters) driven by ReduceLROnPlateau on a scripted score. */
     private static final class Run {
         final Trainer trainer;
