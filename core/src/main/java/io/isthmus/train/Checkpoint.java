@@ -1,6 +1,7 @@
 package io.isthmus.train;
 
 import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import com.google.gson.reflect.TypeToken;
 import io.isthmus.io.AtomicFiles;
 import io.isthmus.io.SafeTensors;
@@ -29,7 +30,8 @@ import java.util.Map;
 public final class Checkpoint {
 
     static final String FORMAT = "isthmus-checkpoint-1";
-    private static final Gson GSON = new Gson();
+    /** NaN and infinite values are written as JSON's non-standard NaN / Infinity: a history may hold them. */
+    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
     private Checkpoint() {
     }

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,7 @@ public final class Trainer {
     /**
      * Trains until epoch {@code epochs} (a total, as in Keras: after {@link #resume} it continues
      * from the checkpoint's epoch), validating after each epoch when {@code validation} is not null.
+     * Callbacks run in the order given, except that {@link ModelCheckpoint}s run after the others.
      */
     public History fit(DataLoader train, int epochs, DataLoader validation, Callback... callbacks) {
         if (epochs < initialEpoch) {
@@ -79,7 +81,10 @@ public final class Trainer {
         this.epochs = epochs;
         this.batchesPerEpoch = train.batchesPerEpoch();
         this.stopRequested = false;
-        List<Callback> hooks = List.of(callbacks);
+        // Checkpoints are written after every other callback has had its say on an epoch, so they
+        // hold what the next epoch starts from (say, a rate ReduceLROnPlateau has just lowered).
+        List<Callback> hooks = new ArrayList<>(List.of(callbacks));
+        hooks.sort(Comparator.comparing(c -> c instanceof ModelCheckpoint));
         hooks.forEach(c -> c.onTrainBegin(this));
         for (int epoch = initialEpoch; epoch < epochs && !stopRequested; epoch++) {
             int current = epoch;

@@ -138,6 +138,46 @@ class ResumeTest {
                 TrainFixtures.flatState(resumed.trainer.model()));
     }
 
+    /**
+     * ModelCheckpoint given before ReduceLROnPlateau: the file of an epoch that lowered the rate
+     * must hold the lowered rate, or a run resumed from it trains with the old one.
+     */
+    @Test
+    void checkpointsOfModelCheckpointHoldWhatTheNextEpochStartsFrom(@TempDir Path dir) {
+        double[] score = {1.0, 1.0, 0.9, 0.9, 0.9, 0.9};
+        Run uninterrupted = TrainFixtures.singleThreaded(() -> {
+            Run run = new Run(5, score);
+            run.trainer.fit(train(), 6, null, run.score,
+                    new ModelCheckpoint(dir + "/e{epoch}.ckpt", "score", "min", false, false), run.plateau);
+            return run;
+        });
+        assertEquals(0.02, uninterrupted.trainer.history().get("lr").get(2), "lowered after epoch 2");
+
+        Run resumed = TrainFixtures.singleThreaded(() -> {
+            Run run = new Run(77, score);
+            resume(run.trainer, dir.resolve("e2.ckpt"));
+            run.fit(6);
+            return run;
+        });
+        assertSameHistory(uninterrupted.trainer.history(), resumed.trainer.history());
+        assertArrayEquals(TrainFixtures.flatState(uninterrupted.trainer.model()),
+                TrainFixtures.flatState(resumed.trainer.model()));
+    }
+
+    /** A run whose loss went NaN can still be checkpointed and resumed (JSON has no NaN). */
+    @Test
+    void historyWithNaNAndInfinitySurvivesACheckpoint(@TempDir Path dir) throws IOException {
+        var score = new TrainFixtures.ScriptedMetric("score", Double.NaN, Double.POSITIVE_INFINITY, 1.5);
+        Run run = new Run(5, new double[]{1});
+        Trainer trainer = new Trainer(run.trainer.model(), new CrossEntropyLoss(), run.trainer.optimizer(), score);
+        trainer.fit(train(), 3, null, score);
+        Path file = dir.resolve("nan.ckpt");
+        trainer.saveCheckpoint(file);
+        Run other = new Run(6, new double[]{1});
+        resume(other.trainer, file);
+        assertEquals(java.util.Arrays.asList(Double.NaN, Double.POSITIVE_INFINITY, 1.5), other.trainer.history().get("score"));
+    }
+
     /** SGD with momentum (optimizer state that matters) driven by ReduceLROnPlateau on a scripted score. */
     private static final class Run {
         final Trainer trainer;
