@@ -26,22 +26,24 @@ class EarlyStoppingTest {
     /** A model that really trains (its weights change every epoch), a scripted "score", snapshots per epoch. */
     private static final class Run {
         final Sequential model = new Sequential(new Linear(2, 2, true, new SplittableRandom(3)));
+        final SGD sgd = new SGD(model.parameters(), 0.2);
         final TrainFixtures.Captured log = new TrainFixtures.Captured();
-        final Trainer trainer = new Trainer(model, new CrossEntropyLoss(), new SGD(model.parameters(), 0.2))
-                .logTo(log.stream);
+        final TrainFixtures.ScriptedMetric metric = new TrainFixtures.ScriptedMetric("score");
+        final Trainer trainer = new Trainer(model, new CrossEntropyLoss(), sgd, metric).logTo(log.stream);
         final List<Map<String, float[]>> weightsAfterEpoch = new ArrayList<>();
 
+        /** Continues the same trainer (and history) on each call; {@code stopping} may be null. */
         History fit(int epochs, EarlyStopping stopping, double... score) {
-            var metric = new TrainFixtures.ScriptedMetric("score", score);
-            var trainerWithMetric = new Trainer(model, new CrossEntropyLoss(), trainer.optimizer(), metric).logTo(log.stream);
+            metric.script(score);
             Callback snapshots = new Callback() {
                 @Override
                 public void onEpochEnd(Trainer t, int epoch, Map<String, Double> logs) {
                     weightsAfterEpoch.add(TrainFixtures.snapshot(model));
                 }
             };
-            return trainerWithMetric.fit(TrainFixtures.loader(TrainFixtures.blobs(16, 2, 2, 1.5, 1), 8, true, 1),
-                    epochs, null, metric, snapshots, stopping);
+            return trainer.fit(TrainFixtures.loader(TrainFixtures.blobs(16, 2, 2, 1.5, 1), 8, true, 1),
+                    epochs, null, stopping == null ? new Callback[]{metric, snapshots}
+                            : new Callback[]{metric, snapshots, stopping});
         }
     }
 
@@ -74,7 +76,7 @@ class EarlyStoppingTest {
         Run run = new Run();
         var stopping = new EarlyStopping("score_acc", "auto", 1, 0, false);
         var metric = new TrainFixtures.ScriptedMetric("score_acc", 0.5, 0.7, 0.6, 0.9);
-        var trainer = new Trainer(run.model, new CrossEntropyLoss(), run.trainer.optimizer(), metric).logTo(run.log.stream);
+        var trainer = new Trainer(run.model, new CrossEntropyLoss(), run.sgd, metric).logTo(run.log.stream);
         History history = trainer.fit(TrainFixtures.loader(TrainFixtures.blobs(16, 2, 2, 1.5, 1), 8, false, 0), 10, null,
                 metric, stopping);
         assertEquals(3, history.size(), "0.6 after 0.7 is no improvement when higher is better");
@@ -134,6 +136,20 @@ class EarlyStoppingTest {
         assertEquals(2, stopping.bestEpoch());
         assertArrayEquals(run.weightsAfterEpoch.get(2).get("0.weight"), TrainFixtures.snapshot(run.model).get("0.weight"));
         assertFalse(run.log.text().contains("restored"), run.log.text());
+    }
+
+    @Test
+    void aContinuedFitCountsTheEpochsAlreadyInTheHistory() {
+        Run run = new Run();
+        double[] score = {1.0, 0.5, 0.9, 0.9, 0.9};
+        run.fit(3, null, score);
+        var stopping = new EarlyStopping("score", "min", 2, 0, true);
+        History history = run.fit(5, stopping, score);
+        // epoch 3 already waited one epoch after the best (epoch 2); epoch 4 is the second
+        assertEquals(List.of(0, 1, 2, 3), history.epochs());
+        assertEquals(1, stopping.bestEpoch());
+        assertTrue(run.log.text().contains("cannot restore the weights of epoch 2 (score = 0.5000): it ran before this fit"),
+                run.log.text());
     }
 
     @Test

@@ -96,12 +96,17 @@ final class TrainFixtures {
      */
     static final class ScriptedMetric implements Metric, Callback {
         private final String name;
-        private final double[] values;
+        private double[] values;
         private int epoch;
 
         ScriptedMetric(String name, double... values) {
             this.name = name;
             this.values = values;
+        }
+
+        /** Replaces the sequence. */
+        void script(double... newValues) {
+            this.values = newValues;
         }
 
         @Override
