@@ -7,7 +7,7 @@ package io.isthmus.nn;
  */
 public interface RandomState {
 
-    /** The stream as numbers: for {@link Dropout}, {seed, calls so far}. */
+    /** The stream as numbers, its position last: for {@link Dropout}, {seed, calls so far}. */
     long[] randomState();
 
     /** Restores what {@link #randomState()} returned; throws naming the expected form when it does not fit. */

@@ -2,6 +2,8 @@ package io.isthmus.train;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.google.gson.reflect.TypeToken;
 import io.isthmus.io.AtomicFiles;
 import io.isthmus.io.SafeTensors;
@@ -78,11 +80,18 @@ public final class Checkpoint {
         } else if (!schedulerState.isEmpty()) {
             throw new IOException(file + " holds a learning-rate scheduler's state but the trainer has no scheduler");
         }
-        Map<String, long[]> random = GSON.fromJson(read.metadata().getOrDefault("random_state", "{}"),
-                new TypeToken<Map<String, long[]>>() { }.getType());
+        JsonObject random = JsonParser.parseString(read.metadata().getOrDefault("random_state", "{}")).getAsJsonObject();
         Map<String, Module> modules = trainer.model().namedModules();
-        random.forEach((path, state) -> {
-            if (modules.get(path) instanceof RandomState module) {
+        random.entrySet().forEach(entry -> {
+            if (modules.get(entry.getKey()) instanceof RandomState module) {
+                long[] state;
+                if (entry.getValue().isJsonArray()) {
+                    state = GSON.fromJson(entry.getValue(), long[].class);
+                } else {
+                    // Checkpoints written before the seed was saved hold only the position.
+                    state = module.randomState();
+                    state[state.length - 1] = entry.getValue().getAsLong();
+                }
                 module.setRandomState(state);
             }
         });

@@ -7,7 +7,6 @@ import java.util.function.DoubleUnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Activations as modules (against their formulas in double) and Flatten. */
@@ -85,7 +84,7 @@ class ActivationModulesTest {
     void activationsHaveNoParameters() {
         for (Module m : new Module[]{new ReLU(), new GELU(), new Softmax(), new Flatten(), new Dropout(0.1f)}) {
             assertEquals(0, m.parameterCount(), m.toString());
-            assertSame(0, m.stateDict().size());
+            assertEquals(0, m.stateDict().size());
         }
     }
 }

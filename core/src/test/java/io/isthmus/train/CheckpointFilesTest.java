@@ -3,6 +3,7 @@ package io.isthmus.train;
 import io.isthmus.data.DataLoader;
 import io.isthmus.io.SafeTensors;
 import io.isthmus.loss.CrossEntropyLoss;
+import io.isthmus.nn.Dropout;
 import io.isthmus.nn.Linear;
 import io.isthmus.nn.ReLU;
 import io.isthmus.nn.Sequential;
@@ -140,6 +141,31 @@ class CheckpointFilesTest {
                 .saveCheckpoint(dir.resolve("c.safetensors"));
         var e = assertThrows(IOException.class, () -> trainer(mlp(1)).resume(dir.resolve("c.safetensors")));
         assertTrue(e.getMessage().contains("scheduler"), e.getMessage());
+    }
+
+    @Test
+    void dropoutStreamIsRestoredWithItsSeedAndOlderPositionOnlyFilesStillLoad(@TempDir Path dir) throws IOException {
+        var model = new Sequential(new Linear(4, 8, true, new SplittableRandom(1)), new Dropout(0.5f, 123),
+                new Linear(8, 3, true, new SplittableRandom(2)));
+        Trainer trainer = trainer(model);
+        trainer.fit(data(), 1, null);
+        Path file = dir.resolve("c.safetensors");
+        trainer.saveCheckpoint(file);
+        SafeTensors read = SafeTensors.read(file);
+        assertEquals("{\"1\":[123,4]}", read.metadata().get("random_state"), "seed 123, 4 batches drawn");
+
+        Dropout fresh = new Dropout(0.5f, 7);
+        trainer(new Sequential(new Linear(4, 8), fresh, new Linear(8, 3))).resume(file);
+        assertArrayEquals(new long[]{123, 4}, fresh.randomState());
+
+        // Files from before the seed was saved hold the position alone: it is applied to the model's own seed.
+        Map<String, String> metadata = new java.util.LinkedHashMap<>(read.metadata());
+        metadata.put("random_state", "{\"1\":4}");
+        Path old = dir.resolve("old.safetensors");
+        new SafeTensors(read.tensors(), metadata).write(old);
+        Dropout older = new Dropout(0.5f, 7);
+        trainer(new Sequential(new Linear(4, 8), older, new Linear(8, 3))).resume(old);
+        assertArrayEquals(new long[]{7, 4}, older.randomState());
     }
 
     @Test
