@@ -163,7 +163,7 @@ class SimdElementwiseTest {
             for (int shift = 0; shift < finite.length; shift++) {
                 float[] x = rotate(finite, shift);
                 String where = e.name() + " shift " + shift + " ";
-                assertAll01(e, x, ones, where);
+                assertFiniteAndBounded(e, x, ones, where);
             }
             // limits at +-Inf, in a vector lane and in the tail
             float[] inf = new float[species.length() + 2];
@@ -196,7 +196,7 @@ class SimdElementwiseTest {
         }
     }
 
-    private static void assertAll01(Elementwise e, float[] x, float[] dy, String where) {
+    private static void assertFiniteAndBounded(Elementwise e, float[] x, float[] dy, String where) {
         int n = x.length;
         float[] y = new float[n];
         e.sigmoid(x, 0, y, 0, n);
