@@ -23,6 +23,10 @@ public final class Launcher {
                     + "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java " + FLAGS + " -jar <this jar> ...");
             System.exit(2);
         }
+        // One line per log record (the library's startup line), unless the user configured logging.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%5$s%6$s%n");
+        }
         if (!ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             System.err.println("isthmus: launched without " + FLAGS.split(" ")[0] + ", so the SIMD kernels are off and "
                     + "everything runs on the slow scalar path. Launch with: java " + FLAGS + " -jar <this jar> ...");

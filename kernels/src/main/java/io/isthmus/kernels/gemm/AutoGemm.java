@@ -24,9 +24,20 @@ public final class AutoGemm implements Gemm {
         chosen.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
-    /** The measured crossover rule. */
+    /** Products at most this big (m * n * k) run on SIMD: the Panama call costs more than the work. */
+    static final long TINY_WORK = 8 * 8 * 8;
+
+    /**
+     * The measured crossover rule (GemmBenchmark, bench/README.md): OpenBLAS is faster almost
+     * everywhere on this machine, except for tiny products, and, with two or more threads, tall
+     * skinny products (many rows, n and k at most 64), where OpenBLAS does not split the rows well.
+     */
     static boolean prefersBlas(int m, int n, int k, int threads) {
-        return false;
+        if ((long) m * n * k <= TINY_WORK) {
+            return false;
+        }
+        boolean tallSkinny = m >= 4096 && n <= 64 && k <= 64;
+        return !(threads > 1 && tallSkinny);
     }
 
     @Override

@@ -1,0 +1,151 @@
+package io.isthmus.io;
+
+import io.isthmus.tensor.Tensor;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One tensor as stored in a safetensors file: its dtype, shape and elements in row-major order.
+ * Float dtypes (F32, F64, F16, BF16) hold their elements in {@code floats} ({@code longs} is
+ * null); integer dtypes (I64, I32, I16, I8, U8, BOOL) in {@code longs} ({@code floats} is null).
+ *
+ * <p>The element arrays are shared, not copied, so multi-megabyte weights are not duplicated.
+ * {@link #equals} compares floats bit for bit, so NaN payloads and -0.0 count.
+ *
+ * @param dtype  element type in the file
+ * @param shape  dimensions, each &gt;= 0; {@code []} is a scalar with one element
+ * @param floats elements of a float dtype, length = product of shape; else null
+ * @param longs  elements of an integer dtype, length = product of shape; else null
+ */
+public record StoredTensor(DType dtype, int[] shape, float[] floats, long[] longs) {
+
+    public StoredTensor {
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(shape, "shape");
+        shape = shape.clone();
+        long numel = numel(shape);
+        if (dtype.isFloatingPoint()) {
+            if (floats == null || longs != null) {
+                throw new IllegalArgumentException(
+                        "dtype " + dtype + " holds its elements in floats: need floats != null and longs == null");
+            }
+            if (floats.length != numel) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has " + numel
+                        + " elements but floats has " + floats.length);
+            }
+        } else {
+            if (longs == null || floats != null) {
+                throw new IllegalArgumentException(
+                        "dtype " + dtype + " holds its elements in longs: need longs != null and floats == null");
+            }
+            if (longs.length != numel) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has " + numel
+                        + " elements but longs has " + longs.length);
+            }
+        }
+    }
+
+    /** An F32 tensor of {@code shape} over {@code data} (not copied). */
+    public static StoredTensor f32(float[] data, int... shape) {
+        return new StoredTensor(DType.F32, shape, data, null);
+    }
+
+    /** An I64 tensor of {@code shape} over {@code data} (not copied). */
+    public static StoredTensor i64(long[] data, int... shape) {
+        return new StoredTensor(DType.I64, shape, null, data);
+    }
+
+    /** An F32 tensor sharing {@code tensor}'s storage and shape (no gradient, no graph). */
+    public static StoredTensor of(Tensor tensor) {
+        return f32(tensor.data(), tensor.shape());
+    }
+
+    /**
+     * A float32 {@link Tensor} of this shape: over {@code floats} itself for float dtypes, over
+     * converted values for integer dtypes (class indices become floats).
+     */
+    public Tensor toTensor() {
+        return Tensor.of(toFloats(), shape);
+    }
+
+    /** A copy of the dimensions. */
+    @Override
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** Number of elements: the product of the dimensions (1 for a scalar). */
+    public int numel() {
+        return dtype.isFloatingPoint() ? floats.length : longs.length;
+    }
+
+    /**
+     * The elements as floats: {@code floats} itself for float dtypes, a converted copy for
+     * integer dtypes (class indices, for example).
+     */
+    public float[] toFloats() {
+        if (floats != null) {
+            return floats;
+        }
+        float[] out = new float[longs.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = longs[i];
+        }
+        return out;
+    }
+
+    static long numel(int[] shape) {
+        for (int d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("negative dimension " + d + " in shape " + Arrays.toString(shape));
+            }
+            if (d == 0) {
+                return 0;
+            }
+        }
+        long n = 1;
+        for (int d : shape) {
+            n *= d; // stays below 2^62: n <= Integer.MAX_VALUE before each step
+            if (n > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(
+                        "shape " + Arrays.toString(shape) + " has more elements than a Java array holds");
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StoredTensor t
+                && dtype == t.dtype
+                && Arrays.equals(shape, t.shape)
+                && Arrays.equals(longs, t.longs)
+                && bitwiseEqual(floats, t.floats);
+    }
+
+    private static boolean bitwiseEqual(float[] a, float[] b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        if (a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(b[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(dtype, Arrays.hashCode(shape), Arrays.hashCode(floats), Arrays.hashCode(longs));
+    }
+
+    @Override
+    public String toString() {
+        return "StoredTensor[" + dtype + " " + Arrays.toString(shape) + "]";
+    }
+}

@@ -1,0 +1,54 @@
+package io.isthmus.nn;
+
+import io.isthmus.tensor.Tensor;
+
+import java.util.SplittableRandom;
+
+/**
+ * Inverted dropout in training mode; identity in eval mode. Any shape. Each call's mask comes
+ * from (seed, call number), so the random stream can be saved and resumed exactly.
+ */
+public class Dropout extends Module implements RandomState {
+
+    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
+    private final float p;
+    private final long seed;
+    private long calls;
+
+    public Dropout(float p) {
+        this(p, Seeds.next().nextLong());
+    }
+
+    public Dropout(float p, long seed) {
+        if (!(p >= 0f && p < 1f)) {
+            throw new IllegalArgumentException("Dropout probability must be in [0, 1), got " + p);
+        }
+        this.p = p;
+        this.seed = seed;
+    }
+
+    @Override
+    protected Tensor compute(Tensor input) {
+        if (!isTraining() || p == 0f) {
+            return input;
+        }
+        SplittableRandom random = new SplittableRandom(seed + calls * GOLDEN_GAMMA);
+        calls++;
+        return io.isthmus.ops.Dropout.dropout(input, p, random);
+    }
+
+    @Override
+    public long randomState() {
+        return calls;
+    }
+
+    @Override
+    public void setRandomState(long state) {
+        calls = state;
+    }
+
+    @Override
+    public String describe() {
+        return "p=" + p;
+    }
+}

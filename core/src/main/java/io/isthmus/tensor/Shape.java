@@ -1,0 +1,97 @@
+package io.isthmus.tensor;
+
+import java.util.Arrays;
+
+/** Shape arithmetic: sizes, strides, broadcasting and readable messages. */
+public final class Shape {
+
+    private Shape() {
+    }
+
+    /** Number of elements; throws on negative dims or overflow past int. */
+    public static int numel(int... shape) {
+        long n = 1;
+        for (int d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("negative dimension in shape " + str(shape));
+            }
+            n *= d;
+            if (n > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("shape " + str(shape) + " has more than 2^31-1 elements");
+            }
+        }
+        return (int) n;
+    }
+
+    /** Row-major strides in elements. */
+    public static int[] strides(int[] shape) {
+        int[] strides = new int[shape.length];
+        int stride = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            strides[d] = stride;
+            stride *= shape[d];
+        }
+        return strides;
+    }
+
+    /** "[2, 3]" for messages. */
+    public static String str(int[] shape) {
+        return Arrays.toString(shape);
+    }
+
+    /** Normalizes a possibly negative axis for a tensor of rank {@code rank}. */
+    public static int axis(int axis, int rank) {
+        int normalized = axis < 0 ? axis + rank : axis;
+        if (normalized < 0 || normalized >= rank) {
+            throw new IllegalArgumentException("axis " + axis + " is out of range for a tensor of rank " + rank);
+        }
+        return normalized;
+    }
+
+    /** NumPy broadcasting of two shapes; the message names both when they do not broadcast. */
+    public static int[] broadcast(int[] a, int[] b) {
+        int rank = Math.max(a.length, b.length);
+        int[] out = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            int da = i < rank - a.length ? 1 : a[i - (rank - a.length)];
+            int db = i < rank - b.length ? 1 : b[i - (rank - b.length)];
+            if (da != db && da != 1 && db != 1) {
+                throw new IllegalArgumentException("shapes " + str(a) + " and " + str(b) + " do not broadcast (dimension "
+                        + i + ": " + da + " vs " + db + ")");
+            }
+            out[i] = da == 1 ? db : da;
+        }
+        return out;
+    }
+
+    /**
+     * For every element of {@code out} shape, the index of the element of {@code in} that
+     * broadcasts to it (in's shape right-aligned to out's). in: broadcastable to out.
+     */
+    public static int[] broadcastIndex(int[] in, int[] out) {
+        int rank = out.length;
+        int[] inStrides = strides(in);
+        int[] stridesInOut = new int[rank];
+        for (int d = 0; d < rank; d++) {
+            int di = d - (rank - in.length);
+            stridesInOut[d] = di < 0 || in[di] == 1 ? 0 : inStrides[di];
+        }
+        int total = numel(out);
+        int[] index = new int[total];
+        int[] counter = new int[rank];
+        int offset = 0;
+        for (int i = 0; i < total; i++) {
+            index[i] = offset;
+            for (int d = rank - 1; d >= 0; d--) {
+                counter[d]++;
+                offset += stridesInOut[d];
+                if (counter[d] < out[d]) {
+                    break;
+                }
+                offset -= stridesInOut[d] * counter[d];
+                counter[d] = 0;
+            }
+        }
+        return index;
+    }
+}

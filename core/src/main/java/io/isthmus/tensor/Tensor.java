@@ -1,0 +1,387 @@
+package io.isthmus.tensor;
+
+import io.isthmus.ops.Activations;
+import io.isthmus.ops.Arithmetic;
+import io.isthmus.ops.MatMul;
+import io.isthmus.ops.Reductions;
+import io.isthmus.ops.ShapeOps;
+import io.isthmus.ops.Softmax;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * A float32 tensor: a shape and contiguous row-major {@code float[]} storage on the heap, plus
+ * what reverse-mode autograd needs (whether it requires grad, its gradient, and the {@link Node}
+ * that made it). Ops are in {@code io.isthmus.ops}; the methods here are shortcuts to them.
+ */
+public final class Tensor {
+
+    private final int[] shape;
+    private final float[] data;
+    private boolean requiresGrad;
+    private float[] grad;
+    private Node node;
+
+    private Tensor(float[] data, int[] shape) {
+        this.shape = shape;
+        this.data = data;
+    }
+
+    // ---- construction ------------------------------------------------------------------------
+
+    /** Wraps {@code data} (not copied) as a tensor of {@code shape}; sizes must agree. */
+    public static Tensor of(float[] data, int... shape) {
+        int numel = Shape.numel(shape);
+        if (data.length != numel) {
+            throw new IllegalArgumentException("data has " + data.length + " elements but shape " + Shape.str(shape)
+                    + " needs " + numel);
+        }
+        return new Tensor(data, shape.clone());
+    }
+
+    public static Tensor zeros(int... shape) {
+        return new Tensor(new float[Shape.numel(shape)], shape.clone());
+    }
+
+    public static Tensor ones(int... shape) {
+        return full(1f, shape);
+    }
+
+    public static Tensor full(float value, int... shape) {
+        float[] data = new float[Shape.numel(shape)];
+        Arrays.fill(data, value);
+        return new Tensor(data, shape.clone());
+    }
+
+    public static Tensor scalar(float value) {
+        return new Tensor(new float[]{value}, new int[0]);
+    }
+
+    /** Standard normal samples (Box-Muller on a seeded generator). */
+    public static Tensor randn(SplittableRandom random, int... shape) {
+        float[] data = new float[Shape.numel(shape)];
+        for (int i = 0; i < data.length; i += 2) {
+            double u1 = 1.0 - random.nextDouble();
+            double u2 = random.nextDouble();
+            double radius = Math.sqrt(-2.0 * Math.log(u1));
+            data[i] = (float) (radius * Math.cos(2 * Math.PI * u2));
+            if (i + 1 < data.length) {
+                data[i + 1] = (float) (radius * Math.sin(2 * Math.PI * u2));
+            }
+        }
+        return new Tensor(data, shape.clone());
+    }
+
+    /** Uniform samples in [low, high). */
+    public static Tensor uniform(SplittableRandom random, float low, float high, int... shape) {
+        float[] data = new float[Shape.numel(shape)];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) (low + (high - low) * random.nextDouble());
+        }
+        return new Tensor(data, shape.clone());
+    }
+
+    /**
+     * The result of an op: records {@code node} when grad mode is on and any input requires
+     * grad; otherwise a plain tensor. Ops call this; users do not need to.
+     */
+    public static Tensor result(float[] data, int[] shape, String op, Node.Backward backward, Tensor... inputs) {
+        Tensor out = new Tensor(data, shape);
+        if (GradMode.isEnabled()) {
+            for (Tensor input : inputs) {
+                if (input != null && input.requiresGrad) {
+                    out.requiresGrad = true;
+                    out.node = new Node(op, inputs, backward);
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---- shape and data ----------------------------------------------------------------------
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** Size of one axis (negative counts from the end). */
+    public int size(int axis) {
+        return shape[Shape.axis(axis, shape.length)];
+    }
+
+    public int dim() {
+        return shape.length;
+    }
+
+    public int numel() {
+        return data.length;
+    }
+
+    /** The storage itself (not a copy): row-major, {@link #numel()} floats. */
+    public float[] data() {
+        return data;
+    }
+
+    /** The value of a one-element tensor. */
+    public float item() {
+        if (data.length != 1) {
+            throw new IllegalStateException("item() needs a one-element tensor, this one has shape " + Shape.str(shape));
+        }
+        return data[0];
+    }
+
+    /** The element at a full index. */
+    public float get(int... index) {
+        return data[flatIndex(index)];
+    }
+
+    private int flatIndex(int[] index) {
+        if (index.length != shape.length) {
+            throw new IllegalArgumentException("index " + Arrays.toString(index) + " has rank " + index.length
+                    + " but the tensor has shape " + Shape.str(shape));
+        }
+        int flat = 0;
+        for (int d = 0; d < shape.length; d++) {
+            if (index[d] < 0 || index[d] >= shape[d]) {
+                throw new IndexOutOfBoundsException("index " + Arrays.toString(index) + " is out of bounds for shape "
+                        + Shape.str(shape));
+            }
+            flat = flat * shape[d] + index[d];
+        }
+        return flat;
+    }
+
+    /** A copy of the data, detached from the graph. */
+    public Tensor copy() {
+        return new Tensor(data.clone(), shape.clone());
+    }
+
+    /** The same storage, detached from the graph (like PyTorch's {@code detach()}). */
+    public Tensor detach() {
+        return new Tensor(data, shape.clone());
+    }
+
+    // ---- autograd ----------------------------------------------------------------------------
+
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** Marks a leaf as a variable whose gradient {@link #backward()} computes. */
+    public Tensor requiresGrad(boolean value) {
+        if (node != null && !value) {
+            throw new IllegalStateException("requiresGrad(false) on a tensor computed by " + node.op()
+                    + ": use detach() instead");
+        }
+        this.requiresGrad = value;
+        return this;
+    }
+
+    /** The accumulated gradient (shape of this tensor), or null before any backward pass. */
+    public float[] grad() {
+        return grad;
+    }
+
+    /** The gradient as a tensor, or null. */
+    public Tensor gradTensor() {
+        return grad == null ? null : new Tensor(grad, shape.clone());
+    }
+
+    /** The gradient buffer, allocated (zeroed) on first use; ops accumulate into it. */
+    public float[] gradBuffer() {
+        if (grad == null) {
+            grad = new float[data.length];
+        }
+        return grad;
+    }
+
+    public void zeroGrad() {
+        if (grad != null) {
+            Arrays.fill(grad, 0f);
+        }
+    }
+
+    /** Drops the gradient buffer (the next backward allocates a fresh one). */
+    public void clearGrad() {
+        grad = null;
+    }
+
+    /** The op that made this tensor, or null for a leaf. */
+    public Node node() {
+        return node;
+    }
+
+    public boolean isLeaf() {
+        return node == null;
+    }
+
+    /** Backward from a one-element tensor (a loss): d(this)/d(this) = 1. */
+    public void backward() {
+        if (data.length != 1) {
+            throw new IllegalStateException("backward() without a gradient needs a one-element tensor; this one has shape "
+                    + Shape.str(shape) + " (pass the upstream gradient)");
+        }
+        backward(new float[]{1f});
+    }
+
+    /**
+     * Reverse-mode autograd from this tensor with upstream gradient {@code gradOut} (this shape):
+     * visits the graph in reverse topological order and accumulates into every leaf that
+     * requires grad. Intermediate gradients and the graph are freed afterwards.
+     */
+    public void backward(float[] gradOut) {
+        if (!requiresGrad) {
+            throw new IllegalStateException("backward() on a tensor that does not require grad (no input of the "
+                    + "computation has requiresGrad, or it ran under GradMode.noGrad())");
+        }
+        if (gradOut.length != data.length) {
+            throw new IllegalArgumentException("upstream gradient has " + gradOut.length + " elements, tensor has shape "
+                    + Shape.str(shape));
+        }
+        List<Tensor> order = topologicalOrder();
+        float[] own = gradBuffer();
+        for (int i = 0; i < own.length; i++) {
+            own[i] += gradOut[i];
+        }
+        for (int i = order.size() - 1; i >= 0; i--) {
+            Tensor t = order.get(i);
+            Node made = t.node;
+            if (made == null) {
+                continue;
+            }
+            if (t.grad != null) {
+                made.backward().apply(t.grad);
+            }
+            // Non-leaf gradients and the graph are not kept (as in PyTorch without retain_graph).
+            t.grad = null;
+            t.node = null;
+        }
+    }
+
+    private List<Tensor> topologicalOrder() {
+        List<Tensor> order = new ArrayList<>();
+        Set<Tensor> visited = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Tensor> stack = new ArrayDeque<>();
+        Deque<Integer> nextInput = new ArrayDeque<>();
+        stack.push(this);
+        nextInput.push(0);
+        visited.add(this);
+        while (!stack.isEmpty()) {
+            Tensor top = stack.peek();
+            int next = nextInput.pop();
+            Tensor[] inputs = top.node == null ? new Tensor[0] : top.node.inputs();
+            if (next < inputs.length) {
+                nextInput.push(next + 1);
+                Tensor input = inputs[next];
+                if (input != null && input.requiresGrad && visited.add(input)) {
+                    stack.push(input);
+                    nextInput.push(0);
+                }
+            } else {
+                order.add(stack.pop());
+            }
+        }
+        return order;
+    }
+
+    // ---- op shortcuts ------------------------------------------------------------------------
+
+    public Tensor add(Tensor other) {
+        return Arithmetic.add(this, other);
+    }
+
+    public Tensor sub(Tensor other) {
+        return Arithmetic.sub(this, other);
+    }
+
+    public Tensor mul(Tensor other) {
+        return Arithmetic.mul(this, other);
+    }
+
+    public Tensor div(Tensor other) {
+        return Arithmetic.div(this, other);
+    }
+
+    public Tensor add(float value) {
+        return Arithmetic.addScalar(this, value);
+    }
+
+    public Tensor mul(float value) {
+        return Arithmetic.mulScalar(this, value);
+    }
+
+    public Tensor neg() {
+        return Arithmetic.mulScalar(this, -1f);
+    }
+
+    public Tensor matmul(Tensor other) {
+        return MatMul.matmul(this, other);
+    }
+
+    public Tensor sum() {
+        return Reductions.sum(this);
+    }
+
+    public Tensor mean() {
+        return Reductions.mean(this);
+    }
+
+    public Tensor sum(int axis, boolean keepDim) {
+        return Reductions.sum(this, new int[]{axis}, keepDim);
+    }
+
+    public Tensor mean(int axis, boolean keepDim) {
+        return Reductions.mean(this, new int[]{axis}, keepDim);
+    }
+
+    public Tensor reshape(int... newShape) {
+        return ShapeOps.reshape(this, newShape);
+    }
+
+    public Tensor transpose(int axis0, int axis1) {
+        return ShapeOps.transpose(this, axis0, axis1);
+    }
+
+    public Tensor relu() {
+        return Activations.relu(this);
+    }
+
+    public Tensor sigmoid() {
+        return Activations.sigmoid(this);
+    }
+
+    public Tensor tanh() {
+        return Activations.tanh(this);
+    }
+
+    public Tensor softmax(int axis) {
+        return Softmax.softmax(this, axis);
+    }
+
+    public Tensor logSoftmax(int axis) {
+        return Softmax.logSoftmax(this, axis);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("Tensor").append(Shape.str(shape));
+        if (requiresGrad) {
+            text.append(node == null ? " requiresGrad" : " from " + node.op());
+        }
+        text.append(' ');
+        int shown = Math.min(data.length, 8);
+        text.append('[');
+        for (int i = 0; i < shown; i++) {
+            text.append(i == 0 ? "" : ", ").append(data[i]);
+        }
+        return text.append(data.length > shown ? ", ...]" : "]").toString();
+    }
+}

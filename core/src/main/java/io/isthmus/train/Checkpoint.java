@@ -1,0 +1,131 @@
+package io.isthmus.train;
+
+import com.google.gson.Gson;
+import com.google.gson.reflect.TypeToken;
+import io.isthmus.io.AtomicFiles;
+import io.isthmus.io.SafeTensors;
+import io.isthmus.io.StoredTensor;
+import io.isthmus.nn.Module;
+import io.isthmus.nn.RandomState;
+import io.isthmus.tensor.Tensor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A training checkpoint in one safetensors file: tensors {@code model.*} (the state dict),
+ * {@code optimizer.*} and {@code scheduler.*}; metadata with the next epoch, the history and
+ * the random streams of dropout layers. Written atomically (temp file, fsync, rename), so a
+ * crash leaves the previous checkpoint intact. Weights-only files ({@link #saveWeights}) are
+ * plain state dicts that PyTorch's safetensors loads.
+ */
+public final class Checkpoint {
+
+    static final String FORMAT = "isthmus-checkpoint-1";
+    private static final Gson GSON = new Gson();
+
+    private Checkpoint() {
+    }
+
+    static void save(Path file, Trainer trainer) throws IOException {
+        Map<String, StoredTensor> tensors = new LinkedHashMap<>();
+        put(tensors, "model.", trainer.model().stateDict());
+        put(tensors, "optimizer.", trainer.optimizer().stateDict());
+        if (trainer.scheduler() != null) {
+            put(tensors, "scheduler.", trainer.scheduler().stateDict());
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", FORMAT);
+        metadata.put("epoch", Integer.toString(trainer.nextEpoch()));
+        metadata.put("history", GSON.toJson(trainer.history().logs()));
+        metadata.put("history_epochs", GSON.toJson(trainer.history().epochs()));
+        Map<String, Long> random = new LinkedHashMap<>();
+        trainer.model().namedModules().forEach((path, module) -> {
+            if (module instanceof RandomState state) {
+                random.put(path, state.randomState());
+            }
+        });
+        metadata.put("random_state", GSON.toJson(random));
+        write(file, new SafeTensors(tensors, metadata));
+    }
+
+    static void restore(Path file, Trainer trainer) throws IOException {
+        SafeTensors read = read(file);
+        String format = read.metadata().get("format");
+        if (!FORMAT.equals(format)) {
+            throw new IOException(file + " is not an Isthmus checkpoint (metadata format is " + format + ", expected "
+                    + FORMAT + "); for plain weights use Checkpoint.loadWeights");
+        }
+        trainer.model().loadStateDict(section(read, "model."));
+        trainer.optimizer().loadStateDict(section(read, "optimizer."));
+        Map<String, Tensor> schedulerState = section(read, "scheduler.");
+        if (trainer.scheduler() != null) {
+            trainer.scheduler().loadStateDict(schedulerState);
+        } else if (!schedulerState.isEmpty()) {
+            throw new IOException(file + " holds a learning-rate scheduler's state but the trainer has no scheduler");
+        }
+        Map<String, Long> random = GSON.fromJson(read.metadata().getOrDefault("random_state", "{}"),
+                new TypeToken<Map<String, Long>>() { }.getType());
+        Map<String, Module> modules = trainer.model().namedModules();
+        random.forEach((path, state) -> {
+            if (modules.get(path) instanceof RandomState module) {
+                module.setRandomState(state);
+            }
+        });
+        List<Map<String, Double>> logs = GSON.fromJson(read.metadata().get("history"),
+                new TypeToken<List<Map<String, Double>>>() { }.getType());
+        List<Integer> epochs = GSON.fromJson(read.metadata().get("history_epochs"),
+                new TypeToken<List<Integer>>() { }.getType());
+        History history = new History();
+        for (int i = 0; i < logs.size(); i++) {
+            history.add(epochs.get(i), logs.get(i));
+        }
+        trainer.restoreProgress(Integer.parseInt(read.metadata().get("epoch")), history);
+    }
+
+    /** Writes {@code model}'s state dict with PyTorch's names, atomically. */
+    public static void saveWeights(Path file, Module model) throws IOException {
+        Map<String, StoredTensor> tensors = new LinkedHashMap<>();
+        put(tensors, "", model.stateDict());
+        write(file, new SafeTensors(tensors, Map.of("format", "pt")));
+    }
+
+    /** Loads a state dict (ours or PyTorch's safetensors) into {@code model}; keys and shapes must match. */
+    public static void loadWeights(Path file, Module model) throws IOException {
+        model.loadStateDict(section(read(file), ""));
+    }
+
+    private static SafeTensors read(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString(), null, "checkpoint file does not exist");
+        }
+        return SafeTensors.read(file);
+    }
+
+    private static void write(Path file, SafeTensors content) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        AtomicFiles.write(file, content::writeTo);
+    }
+
+    private static void put(Map<String, StoredTensor> into, String prefix, Map<String, Tensor> state) {
+        state.forEach((name, t) -> into.put(prefix + name, StoredTensor.of(t)));
+    }
+
+    private static Map<String, Tensor> section(SafeTensors file, String prefix) {
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        file.tensors().forEach((name, stored) -> {
+            if (name.startsWith(prefix)) {
+                state.put(name.substring(prefix.length()), stored.toTensor());
+            }
+        });
+        return state;
+    }
+}

@@ -1,0 +1,86 @@
+package io.isthmus.train;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Writes one CSV row per epoch ({@code epoch,loss,accuracy,...}), flushed each epoch; appends when asked. */
+public final class CsvLogger implements Callback {
+
+    private final Path file;
+    private final boolean append;
+    private BufferedWriter writer;
+    private List<String> columns;
+
+    public CsvLogger(Path file, boolean append) {
+        this.file = file;
+        this.append = append;
+    }
+
+    public CsvLogger(Path file) {
+        this(file, false);
+    }
+
+    @Override
+    public void onTrainBegin(Trainer trainer) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            boolean continuing = append && Files.exists(file) && Files.size(file) > 0;
+            columns = continuing ? readHeader() : null;
+            writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    continuing ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("CsvLogger cannot open " + file, e);
+        }
+    }
+
+    private List<String> readHeader() throws IOException {
+        String header = Files.readAllLines(file, StandardCharsets.UTF_8).get(0);
+        List<String> names = new ArrayList<>(List.of(header.split(",")));
+        names.remove(0);
+        return names;
+    }
+
+    @Override
+    public void onEpochEnd(Trainer trainer, int epoch, Map<String, Double> logs) {
+        try {
+            if (columns == null) {
+                columns = new ArrayList<>(logs.keySet());
+                writer.write("epoch," + String.join(",", columns));
+                writer.newLine();
+            }
+            StringBuilder row = new StringBuilder().append(epoch);
+            for (String column : columns) {
+                Double value = logs.get(column);
+                row.append(',').append(value == null ? "" : String.format(Locale.ROOT, "%.6g", value));
+            }
+            writer.write(row.toString());
+            writer.newLine();
+            writer.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("CsvLogger cannot write " + file, e);
+        }
+    }
+
+    @Override
+    public void onTrainEnd(Trainer trainer) {
+        try {
+            if (writer != null) {
+                writer.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("CsvLogger cannot close " + file, e);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.isthmus.train;
+
+import io.isthmus.tensor.Tensor;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Stops training when the monitored metric has not improved by more than {@code minDelta} for
+ * {@code patience} epochs; optionally restores the weights of the best epoch (Keras semantics:
+ * restored at the end of training whenever training ran at least one epoch past the best).
+ */
+public final class EarlyStopping implements Callback {
+
+    private final Monitor monitor;
+    private final int patience;
+    private final boolean restoreBestWeights;
+    private double best;
+    private int bestEpoch = -1;
+    private int wait;
+    private int stoppedEpoch = -1;
+    private Map<String, float[]> bestWeights;
+
+    public EarlyStopping(String metric, String mode, int patience, double minDelta, boolean restoreBestWeights) {
+        if (patience < 0) {
+            throw new IllegalArgumentException("patience must be >= 0, got " + patience);
+        }
+        this.monitor = Monitor.of(metric, mode, minDelta);
+        this.patience = patience;
+        this.restoreBestWeights = restoreBestWeights;
+    }
+
+    /** Monitors val_loss (min), patience 5, no minimum delta, restores the best weights. */
+    public static EarlyStopping onValidationLoss(int patience) {
+        return new EarlyStopping("val_loss", "min", patience, 0, true);
+    }
+
+    @Override
+    public void onTrainBegin(Trainer trainer) {
+        best = monitor.worst();
+        bestEpoch = -1;
+        wait = 0;
+        stoppedEpoch = -1;
+        bestWeights = null;
+    }
+
+    @Override
+    public void onEpochEnd(Trainer trainer, int epoch, Map<String, Double> logs) {
+        double current = monitor.value(logs);
+        if (monitor.improves(current, best)) {
+            best = current;
+            bestEpoch = epoch;
+            wait = 0;
+            if (restoreBestWeights) {
+                bestWeights = snapshot(trainer.model().stateDict());
+            }
+            return;
+        }
+        wait++;
+        if (wait > patience) {
+            stoppedEpoch = epoch;
+            trainer.stopTraining();
+        }
+    }
+
+    @Override
+    public void onTrainEnd(Trainer trainer) {
+        if (restoreBestWeights && bestWeights != null && bestEpoch != trainer.lastEpoch()) {
+            Map<String, Tensor> state = trainer.model().stateDict();
+            bestWeights.forEach((name, values) -> System.arraycopy(values, 0, state.get(name).data(), 0, values.length));
+            trainer.log("restored the weights of epoch " + (bestEpoch + 1) + " (" + monitor.metric() + " = "
+                    + String.format("%.4f", best) + ")");
+        }
+        if (stoppedEpoch >= 0) {
+            trainer.log("early stopping after epoch " + (stoppedEpoch + 1) + ": " + monitor.metric()
+                    + " did not improve for " + (patience + 1) + " epochs; best epoch " + (bestEpoch + 1));
+        }
+    }
+
+    private static Map<String, float[]> snapshot(Map<String, Tensor> state) {
+        Map<String, float[]> copy = new LinkedHashMap<>();
+        state.forEach((name, t) -> copy.put(name, t.data().clone()));
+        return copy;
+    }
+
+    /** 0-based epoch with the best monitored value, or -1. */
+    public int bestEpoch() {
+        return bestEpoch;
+    }
+
+    public double bestValue() {
+        return best;
+    }
+
+    /** 0-based epoch at which training was stopped, or -1 if it ran to the end. */
+    public int stoppedEpoch() {
+        return stoppedEpoch;
+    }
+}

@@ -1,0 +1,91 @@
+package io.isthmus.train;
+
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Keras-style progress: on a terminal, a bar per epoch with ETA and running metrics (the
+ * me.tongfei progressbar library); otherwise (a file, a pipe, CI) one plain line per epoch.
+ * Either way the epoch ends with a line of all its metrics and its time.
+ */
+public final class ProgressBar implements Callback {
+
+    private final PrintStream out;
+    private final boolean interactive;
+    private me.tongfei.progressbar.ProgressBar bar;
+
+    /** To standard output; a bar only when it is a terminal. */
+    public ProgressBar() {
+        this(System.out, System.console() != null && System.console().isTerminal());
+    }
+
+    public ProgressBar(PrintStream out, boolean interactive) {
+        this.out = out;
+        this.interactive = interactive;
+    }
+
+    @Override
+    public void onEpochBegin(Trainer trainer, int epoch) {
+        if (interactive) {
+            bar = new ProgressBarBuilder()
+                    .setTaskName("Epoch " + (epoch + 1) + "/" + trainer.epochs())
+                    .setInitialMax(trainer.batchesPerEpoch())
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .setUpdateIntervalMillis(200)
+                    .setConsumer(new ConsoleProgressBarConsumer(out))
+                    .hideEta()
+                    .build();
+        }
+    }
+
+    @Override
+    public void onBatchEnd(Trainer trainer, int epoch, int batch, Map<String, Double> running) {
+        if (bar != null) {
+            bar.stepTo(batch + 1);
+            bar.setExtraMessage(format(running));
+        }
+    }
+
+    @Override
+    public void onEpochEnd(Trainer trainer, int epoch, Map<String, Double> logs) {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+        out.printf(Locale.ROOT, "Epoch %d/%d - %s%n", epoch + 1, trainer.epochs(), format(logs));
+        out.flush();
+    }
+
+    @Override
+    public void onTrainEnd(Trainer trainer) {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+    }
+
+    /** "loss: 0.4123 - accuracy: 0.8511 - 0.62s" in Keras's style. */
+    static String format(Map<String, Double> logs) {
+        StringBuilder text = new StringBuilder();
+        logs.forEach((name, value) -> {
+            if (name.equals("seconds")) {
+                return;
+            }
+            if (!text.isEmpty()) {
+                text.append(" - ");
+            }
+            text.append(name).append(": ").append(name.equals("lr")
+                    ? String.format(Locale.ROOT, "%.3g", value) : String.format(Locale.ROOT, "%.4f", value));
+        });
+        Double seconds = logs.get("seconds");
+        if (seconds != null) {
+            text.append(String.format(Locale.ROOT, " - %.2fs", seconds));
+        }
+        return text.toString();
+    }
+}

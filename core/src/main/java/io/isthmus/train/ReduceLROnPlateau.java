@@ -1,0 +1,75 @@
+package io.isthmus.train;
+
+import java.util.Map;
+
+/**
+ * Multiplies the learning rate by {@code factor} when the monitored metric has not improved for
+ * {@code patience} epochs, then waits {@code cooldown} epochs; never below {@code minLr}.
+ */
+public final class ReduceLROnPlateau implements Callback {
+
+    private final Monitor monitor;
+    private final double factor;
+    private final int patience;
+    private final int cooldown;
+    private final double minLr;
+    private double best;
+    private int wait;
+    private int cooldownLeft;
+
+    public ReduceLROnPlateau(String metric, String mode, double factor, int patience, double minDelta, int cooldown,
+                             double minLr) {
+        if (!(factor > 0 && factor < 1)) {
+            throw new IllegalArgumentException("factor must be in (0, 1), got " + factor);
+        }
+        if (patience < 0 || cooldown < 0 || minLr < 0) {
+            throw new IllegalArgumentException("patience, cooldown and minLr must be >= 0, got " + patience + ", "
+                    + cooldown + ", " + minLr);
+        }
+        this.monitor = Monitor.of(metric, mode, minDelta);
+        this.factor = factor;
+        this.patience = patience;
+        this.cooldown = cooldown;
+        this.minLr = minLr;
+    }
+
+    /** Keras's defaults on val_loss: factor 0.1, patience 10, min delta 1e-4, no cooldown, min lr 0. */
+    public static ReduceLROnPlateau onValidationLoss() {
+        return new ReduceLROnPlateau("val_loss", "min", 0.1, 10, 1e-4, 0, 0);
+    }
+
+    @Override
+    public void onTrainBegin(Trainer trainer) {
+        best = monitor.worst();
+        wait = 0;
+        cooldownLeft = 0;
+    }
+
+    @Override
+    public void onEpochEnd(Trainer trainer, int epoch, Map<String, Double> logs) {
+        double current = monitor.value(logs);
+        if (cooldownLeft > 0) {
+            cooldownLeft--;
+            wait = 0;
+        }
+        if (monitor.improves(current, best)) {
+            best = current;
+            wait = 0;
+            return;
+        }
+        if (cooldownLeft > 0) {
+            return;
+        }
+        wait++;
+        if (wait >= patience) {
+            double old = trainer.optimizer().lr();
+            double reduced = Math.max(old * factor, minLr);
+            if (reduced < old) {
+                trainer.optimizer().setLr(reduced);
+                trainer.log("epoch " + (epoch + 1) + ": reducing learning rate from " + old + " to " + reduced);
+            }
+            cooldownLeft = cooldown;
+            wait = 0;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.isthmus.kernels.simd;
+
+/**
+ * One thread's packing buffers, kept and reused across calls so that large panels are not
+ * allocated (and page-faulted in) again on every GEMM.
+ */
+final class GemmScratch {
+
+    private static final ThreadLocal<GemmScratch> PER_THREAD = ThreadLocal.withInitial(GemmScratch::new);
+
+    private float[] packedA = new float[0];
+    private float[] packedB = new float[0];
+
+    static GemmScratch get() {
+        return PER_THREAD.get();
+    }
+
+    /** A buffer for a packed A block of at least {@code size} floats. */
+    float[] packedA(int size) {
+        if (packedA.length < size) {
+            packedA = new float[size];
+        }
+        return packedA;
+    }
+
+    /** A buffer for packed B panels of at least {@code size} floats. */
+    float[] packedB(int size) {
+        if (packedB.length < size) {
+            packedB = new float[size];
+        }
+        return packedB;
+    }
+}

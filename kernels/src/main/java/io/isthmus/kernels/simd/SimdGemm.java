@@ -1,0 +1,149 @@
+package io.isthmus.kernels.simd;
+
+import io.isthmus.kernels.Threads;
+import io.isthmus.kernels.gemm.Gemm;
+import io.isthmus.kernels.gemm.GemmEdges;
+
+/**
+ * Vector API GEMM: cache-blocked (kc x nc panels of B, mc x kc blocks of A), packed, with a
+ * register-tile micro-kernel ({@link TileKernel}) doing all the arithmetic.
+ *
+ * <p>Loop nest per thread: for each nc column block, for each kc slice, pack op(B) into nr-wide
+ * panels (kept in L1 while a column of tiles runs), then for each mc row block get op(A) rows
+ * (packed, or read in place when A is not transposed and each row is used for few panels),
+ * then run the tiles. Above {@link #PARALLEL_WORK} the rows (or the columns, when C is wide)
+ * are split over {@link Threads}; each worker packs into its own scratch.
+ */
+public final class SimdGemm implements Gemm {
+
+    /** m * n * k below which one thread is faster than handing work to a second one (measured: 128^3 was slower on two). */
+    static final long PARALLEL_WORK = 1L << 23;
+
+    private final TileKernel kernel;
+    private final int kcBlock;
+    private final int mcBlock;
+    private final int ncBlock;
+    /** A rows are read in place (not packed) when a block of C has at most this many column panels. */
+    private final int directPanels;
+
+    SimdGemm(TileKernel kernel, int kcBlock, int mcBlock, int ncBlock, int directPanels) {
+        this.kernel = kernel;
+        this.kcBlock = kcBlock;
+        this.mcBlock = mcBlock - mcBlock % kernel.rows();
+        this.ncBlock = ncBlock - ncBlock % kernel.cols();
+        this.directPanels = directPanels;
+    }
+
+    SimdGemm(TileKernel kernel) {
+        this(kernel, 256, 384, 4096, 4);
+    }
+
+    /** Width in bits of the vectors this GEMM runs on. */
+    int bits() {
+        return kernel.bits();
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || alpha == 0f) {
+            GemmEdges.scaleC(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        int threads = Threads.count();
+        if (threads > 1 && (long) m * n * k >= PARALLEL_WORK) {
+            parallel(threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else {
+            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    }
+
+    /**
+     * Splits C into one stripe per thread: along m (each worker packs all of B) unless C is wider
+     * than tall (then along n, each worker reading all of A), so redundant packing stays small.
+     */
+    private void parallel(int threads, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                          float beta, float[] c, int cOff, int ldc) {
+        int mr = kernel.rows();
+        int nr = kernel.cols();
+        boolean splitRows = m >= n ? m >= 2 * mr : n < 2 * nr;
+        int units = splitRows ? (m + mr - 1) / mr : (n + nr - 1) / nr;
+        int tasks = Math.min(threads, units);
+        Threads.parallelFor(tasks, t -> {
+            int from = (int) ((long) units * t / tasks);
+            int to = (int) ((long) units * (t + 1) / tasks);
+            if (splitRows) {
+                int i0 = from * mr;
+                int rows = Math.min(m, to * mr) - i0;
+                int aStart = aOff + (transA ? i0 : i0 * lda);
+                blocked(transA, transB, rows, n, k, alpha, a, aStart, lda, b, bOff, ldb,
+                        beta, c, cOff + i0 * ldc, ldc);
+            } else {
+                int j0 = from * nr;
+                int cols = Math.min(n, to * nr) - j0;
+                int bStart = bOff + (transB ? j0 * ldb : j0);
+                blocked(transA, transB, m, cols, k, alpha, a, aOff, lda, b, bStart, ldb,
+                        beta, c, cOff + j0, ldc);
+            }
+        });
+    }
+
+    /** The single-threaded blocked product; a: op(A) [m, k], b: op(B) [k, n], c: [m, n]. */
+    private void blocked(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         float beta, float[] c, int cOff, int ldc) {
+        TileKernel tile = kernel;
+        int mr = tile.rows();
+        int nr = tile.cols();
+        GemmScratch scratch = GemmScratch.get();
+        int kcMax = Math.min(k, kcBlock);
+        int ncMax = Math.min(ncBlock, (n + nr - 1) / nr * nr);
+        float[] bp = scratch.packedB(kcMax * ncMax);
+        for (int jc = 0; jc < n; jc += ncBlock) {
+            int nc = Math.min(ncBlock, n - jc);
+            boolean directA = !transA && (nc + nr - 1) / nr <= directPanels;
+            float[] ap = directA ? null : scratch.packedA((Math.min(m, mcBlock) + mr - 1) / mr * mr * kcMax);
+            for (int pc = 0; pc < k; pc += kcBlock) {
+                int kc = Math.min(kcBlock, k - pc);
+                float blockBeta = pc == 0 ? beta : 1f;
+                GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, nr, bp);
+                for (int ic = 0; ic < m; ic += mcBlock) {
+                    int mc = Math.min(mcBlock, m - ic);
+                    if (directA) {
+                        int aRows = aOff + ic * lda + pc;
+                        for (int jr = 0; jr < nc; jr += nr) {
+                            int cols = Math.min(nr, nc - jr);
+                            int panel = (jr / nr) * kc * nr;
+                            int cTile = cOff + ic * ldc + jc + jr;
+                            for (int ir = 0; ir < mc; ir += mr) {
+                                tile.multiply(a, aRows + ir * lda, lda, Math.min(mr, mc - ir),
+                                        bp, panel, kc, alpha, blockBeta, c, cTile + ir * ldc, ldc, cols);
+                            }
+                        }
+                    } else {
+                        GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, mr, ap);
+                        for (int jr = 0; jr < nc; jr += nr) {
+                            int cols = Math.min(nr, nc - jr);
+                            int panel = (jr / nr) * kc * nr;
+                            int cTile = cOff + ic * ldc + jc + jr;
+                            for (int ir = 0; ir < mc; ir += mr) {
+                                tile.multiplyPacked(ap, ir * kc, Math.min(mr, mc - ir),
+                                        bp, panel, kc, alpha, blockBeta, c, cTile + ir * ldc, ldc, cols);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public String name() {
+        return "simd";
+    }
+}
