@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
+// Five warm-up seconds: the Vector API runs boxed until C2 has compiled a kernel, which took
+// up to ~3 s of back-to-back calls here; shorter warm-ups time the interpreter, not the kernel.
+@Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {JvmFlags.VECTOR, JvmFlags.NATIVE, JvmFlags.ONE_LINE_LOG})
 public class ElementwiseBenchmark {
