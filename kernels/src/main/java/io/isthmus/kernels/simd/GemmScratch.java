@@ -10,6 +10,8 @@ final class GemmScratch {
 
     private float[] packedA = new float[0];
     private float[] packedB = new float[0];
+    /** Spill space for one register tile cut by the edge of C (the largest tile is 12 x 32). */
+    private final float[] edgeTile = new float[12 * 32];
 
     static GemmScratch get() {
         return PER_THREAD.get();
@@ -21,6 +23,11 @@ final class GemmScratch {
             packedA = new float[size];
         }
         return packedA;
+    }
+
+    /** Scratch for {@link TileKernel}'s edge tiles. */
+    float[] edgeTile() {
+        return edgeTile;
     }
 
     /** A buffer for packed B panels of at least {@code size} floats. */

@@ -104,6 +104,7 @@ public final class SimdGemm implements Gemm {
         int kcMax = Math.min(k, kcBlock);
         int ncMax = Math.min(ncBlock, (n + nr - 1) / nr * nr);
         float[] bp = scratch.packedB(kcMax * ncMax);
+        float[] edge = scratch.edgeTile();
         for (int jc = 0; jc < n; jc += ncBlock) {
             int nc = Math.min(ncBlock, n - jc);
             boolean directA = !transA && (nc + nr - 1) / nr <= directPanels;
@@ -122,7 +123,7 @@ public final class SimdGemm implements Gemm {
                             int cTile = cOff + ic * ldc + jc + jr;
                             for (int ir = 0; ir < mc; ir += mr) {
                                 tile.multiply(a, aRows + ir * lda, lda, Math.min(mr, mc - ir),
-                                        bp, panel, kc, alpha, blockBeta, c, cTile + ir * ldc, ldc, cols);
+                                        bp, panel, kc, alpha, blockBeta, c, cTile + ir * ldc, ldc, cols, edge);
                             }
                         }
                     } else {
@@ -133,7 +134,7 @@ public final class SimdGemm implements Gemm {
                             int cTile = cOff + ic * ldc + jc + jr;
                             for (int ir = 0; ir < mc; ir += mr) {
                                 tile.multiplyPacked(ap, ir * kc, Math.min(mr, mc - ir),
-                                        bp, panel, kc, alpha, blockBeta, c, cTile + ir * ldc, ldc, cols);
+                                        bp, panel, kc, alpha, blockBeta, c, cTile + ir * ldc, ldc, cols, edge);
                             }
                         }
                     }

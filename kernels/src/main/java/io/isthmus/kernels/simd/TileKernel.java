@@ -5,6 +5,9 @@ package io.isthmus.kernels.simd;
  * packed column panel of B, with the whole k loop in registers. Implementations are generated
  * per vector width so that each holds its species in a static final field (what C2 needs to
  * compile Vector API code into plain vector instructions).
+ *
+ * <p>The result is written by {@code C = alpha * acc + beta * C}; a full tile with {@code beta == 1}
+ * (every k slice after the first) thus costs one fused multiply-add per vector of C.
  */
 interface TileKernel {
 
@@ -24,10 +27,11 @@ interface TileKernel {
      * bp: the packed panel [kc, NR] from {@code bOff}, zero beyond {@code cols}.
      * c: [rows, ldc] from {@code cOff}; only the first {@code rows} rows and {@code cols} columns are
      * written, and C is not read when {@code beta == 0}. Requires 1 &lt;= rows &lt;= MR,
-     * 1 &lt;= cols &lt;= NR, kc &gt;= 1.
+     * 1 &lt;= cols &lt;= NR, kc &gt;= 1. edge: scratch of at least MR * NR floats, used for tiles cut by
+     * the edge of C ({@code rows < MR} or {@code cols < NR}).
      */
     void multiply(float[] a, int aRow0, int lda, int rows, float[] bp, int bOff, int kc,
-                  float alpha, float beta, float[] c, int cOff, int ldc, int cols);
+                  float alpha, float beta, float[] c, int cOff, int ldc, int cols, float[] edge);
 
     /**
      * As {@link #multiply}, with A packed column-interleaved: ap holds [kc, MR] from aOff
@@ -35,5 +39,5 @@ interface TileKernel {
      * and needs no address arithmetic per row.
      */
     void multiplyPacked(float[] ap, int aOff, int rows, float[] bp, int bOff, int kc,
-                        float alpha, float beta, float[] c, int cOff, int ldc, int cols);
+                        float alpha, float beta, float[] c, int cOff, int ldc, int cols, float[] edge);
 }
