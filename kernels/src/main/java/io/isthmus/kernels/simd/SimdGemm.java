@@ -101,7 +101,9 @@ public final class SimdGemm implements Gemm {
         int mr = tile.rows();
         int nr = tile.cols();
         GemmScratch scratch = GemmScratch.get();
-        int kcMax = Math.min(k, kcBlock);
+        // Equal k slices: 784 = 4 x 196, not 3 x 256 + 16 (a short slice pays a whole epilogue per few steps).
+        int kSlices = (k + kcBlock - 1) / kcBlock;
+        int kcMax = (k + kSlices - 1) / kSlices;
         int ncMax = Math.min(ncBlock, (n + nr - 1) / nr * nr);
         float[] bp = scratch.packedB(kcMax * ncMax);
         float[] edge = scratch.edgeTile();
@@ -109,8 +111,8 @@ public final class SimdGemm implements Gemm {
             int nc = Math.min(ncBlock, n - jc);
             boolean directA = !transA && (nc + nr - 1) / nr <= directPanels;
             float[] ap = directA ? null : scratch.packedA((Math.min(m, mcBlock) + mr - 1) / mr * mr * kcMax);
-            for (int pc = 0; pc < k; pc += kcBlock) {
-                int kc = Math.min(kcBlock, k - pc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
                 float blockBeta = pc == 0 ? beta : 1f;
                 GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, nr, bp);
                 for (int ic = 0; ic < m; ic += mcBlock) {
