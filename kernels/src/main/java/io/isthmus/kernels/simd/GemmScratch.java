@@ -25,6 +25,13 @@ final class GemmScratch {
         return packedA;
     }
 
+    private final int[] gatherMap = new int[16];
+
+    /** Scratch for {@link GatherPackA}'s index map. */
+    int[] gatherMap() {
+        return gatherMap;
+    }
+
     /** Scratch for {@link TileKernel}'s edge tiles. */
     float[] edgeTile() {
         return edgeTile;

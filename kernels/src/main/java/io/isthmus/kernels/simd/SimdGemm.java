@@ -110,6 +110,8 @@ public final class SimdGemm implements Gemm {
         int ncMax = Math.min(ncBlock, (n + nr - 1) / nr * nr);
         float[] bp = scratch.packedB(kcMax * ncMax);
         float[] edge = scratch.edgeTile();
+        // The 8x32 tile's strips can be gathered (one 512-bit gather = two k steps of 8 rows).
+        boolean gatherA = !transA && tile instanceof Tile512x8x32;
         for (int jc = 0; jc < n; jc += ncBlock) {
             int nc = Math.min(ncBlock, n - jc);
             boolean directA = !transA && (nc + nr - 1) / nr <= directPanels;
@@ -132,7 +134,11 @@ public final class SimdGemm implements Gemm {
                             }
                         }
                     } else {
-                        GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, mr, ap);
+                        if (gatherA) {
+                            GatherPackA.pack(a, aOff, lda, ic, mc, pc, kc, ap, scratch.gatherMap());
+                        } else {
+                            GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, mr, ap);
+                        }
                         for (int jr = 0; jr < nc; jr += nr) {
                             int cols = Math.min(nr, nc - jr);
                             int panel = (jr / nr) * kc * nr;
