@@ -10,8 +10,8 @@ final class GemmScratch {
 
     private float[] packedA = new float[0];
     private float[] packedB = new float[0];
-    /** Spill space for one register tile cut by the edge of C (the largest tile is 12 x 32). */
-    private final float[] edgeTile = new float[12 * 32];
+    /** Spill space for one register tile on its way to C (the largest tile is 12 x 32). */
+    private final float[] tile = new float[12 * 32];
 
     static GemmScratch get() {
         return PER_THREAD.get();
@@ -32,9 +32,9 @@ final class GemmScratch {
         return gatherMap;
     }
 
-    /** Scratch for {@link TileKernel}'s edge tiles. */
-    float[] edgeTile() {
-        return edgeTile;
+    /** Scratch for {@link TileKernel}'s accumulators. */
+    float[] tile() {
+        return tile;
     }
 
     /** A buffer for packed B panels of at least {@code size} floats. */

@@ -109,7 +109,7 @@ public final class SimdGemm implements Gemm {
         int kcMax = (k + kSlices - 1) / kSlices;
         int ncMax = Math.min(ncBlock, (n + nr - 1) / nr * nr);
         float[] bp = scratch.packedB(kcMax * ncMax);
-        float[] edge = scratch.edgeTile();
+        float[] spill = scratch.tile();
         // The 8x32 tile's strips can be gathered (one 512-bit gather = two k steps of 8 rows).
         boolean gatherA = !transA && tile instanceof Tile512x8x32;
         for (int jc = 0; jc < n; jc += ncBlock) {
@@ -130,7 +130,7 @@ public final class SimdGemm implements Gemm {
                             int cTile = cOff + ic * ldc + jc + jr;
                             for (int ir = 0; ir < mc; ir += mr) {
                                 tile.multiply(a, aRows + ir * lda, lda, Math.min(mr, mc - ir),
-                                        bp, panel, kc, alpha, blockBeta, c, cTile + ir * ldc, ldc, cols, edge);
+                                        bp, panel, kc, alpha, blockBeta, c, cTile + ir * ldc, ldc, cols, spill);
                             }
                         }
                     } else {
@@ -145,7 +145,7 @@ public final class SimdGemm implements Gemm {
                             int cTile = cOff + ic * ldc + jc + jr;
                             for (int ir = 0; ir < mc; ir += mr) {
                                 tile.multiplyPacked(ap, ir * kc, Math.min(mr, mc - ir),
-                                        bp, panel, kc, alpha, blockBeta, c, cTile + ir * ldc, ldc, cols, edge);
+                                        bp, panel, kc, alpha, blockBeta, c, cTile + ir * ldc, ldc, cols, spill);
                             }
                         }
                     }

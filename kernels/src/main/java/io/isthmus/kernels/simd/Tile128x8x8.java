@@ -7,10 +7,10 @@ import jdk.incubator.vector.VectorSpecies;
  * The 8 x 8 register tile on 128-bit vectors: 16 accumulators, 2 B vectors and one
  * broadcast A value live per step (19 of the 32 vector registers of AVX-512).
  *
- * <p>Generated code, kept flat on purpose: C2 inlines nothing once a method passes its node budget, and
- * an accumulator handed to a method that is not inlined is boxed. So the k loop has no calls, full
- * tiles are written by straight-line vector code, and edge tiles go through a float[] scratch to
- * {@link TileEdge}.
+ * <p>Generated code, kept small on purpose: once a method passes C2's node budget, C2 stops inlining
+ * (even the Vector API's own methods, which then run their boxed Java fallbacks), and an accumulator
+ * handed to a method that is not inlined is boxed. So the k loop has no calls, and the accumulators
+ * go to a float[] scratch from which {@code writeBack} updates C.
  */
 final class Tile128x8x8 implements TileKernel {
 
@@ -35,7 +35,7 @@ final class Tile128x8x8 implements TileKernel {
 
     @Override
     public void multiplyPacked(float[] ap, int aOff, int rows, float[] bp, int bOff, int kc,
-                               float alpha, float beta, float[] c, int cOff, int ldc, int cols, float[] edge) {
+                               float alpha, float beta, float[] c, int cOff, int ldc, int cols, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -106,68 +106,20 @@ final class Tile128x8x8 implements TileKernel {
             FloatVector x7 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 7]);
             c7_0 = x7.fma(b0, c7_0); c7_1 = x7.fma(b1, c7_1);
         }
-        if (rows == MR && cols == NR) {
-            FloatVector va = FloatVector.broadcast(S, alpha);
-            if (beta == 0f) {
-                int o0 = cOff;
-                c0_0.mul(va).intoArray(c, o0); c0_1.mul(va).intoArray(c, o0 + 4);
-                int o1 = cOff + 1 * ldc;
-                c1_0.mul(va).intoArray(c, o1); c1_1.mul(va).intoArray(c, o1 + 4);
-                int o2 = cOff + 2 * ldc;
-                c2_0.mul(va).intoArray(c, o2); c2_1.mul(va).intoArray(c, o2 + 4);
-                int o3 = cOff + 3 * ldc;
-                c3_0.mul(va).intoArray(c, o3); c3_1.mul(va).intoArray(c, o3 + 4);
-                int o4 = cOff + 4 * ldc;
-                c4_0.mul(va).intoArray(c, o4); c4_1.mul(va).intoArray(c, o4 + 4);
-                int o5 = cOff + 5 * ldc;
-                c5_0.mul(va).intoArray(c, o5); c5_1.mul(va).intoArray(c, o5 + 4);
-                int o6 = cOff + 6 * ldc;
-                c6_0.mul(va).intoArray(c, o6); c6_1.mul(va).intoArray(c, o6 + 4);
-                int o7 = cOff + 7 * ldc;
-                c7_0.mul(va).intoArray(c, o7); c7_1.mul(va).intoArray(c, o7 + 4);
-            } else {
-                FloatVector vb = FloatVector.broadcast(S, beta);
-                int o0 = cOff;
-                FloatVector.fromArray(S, c, o0).fma(vb, c0_0.mul(va)).intoArray(c, o0);
-                FloatVector.fromArray(S, c, o0 + 4).fma(vb, c0_1.mul(va)).intoArray(c, o0 + 4);
-                int o1 = cOff + 1 * ldc;
-                FloatVector.fromArray(S, c, o1).fma(vb, c1_0.mul(va)).intoArray(c, o1);
-                FloatVector.fromArray(S, c, o1 + 4).fma(vb, c1_1.mul(va)).intoArray(c, o1 + 4);
-                int o2 = cOff + 2 * ldc;
-                FloatVector.fromArray(S, c, o2).fma(vb, c2_0.mul(va)).intoArray(c, o2);
-                FloatVector.fromArray(S, c, o2 + 4).fma(vb, c2_1.mul(va)).intoArray(c, o2 + 4);
-                int o3 = cOff + 3 * ldc;
-                FloatVector.fromArray(S, c, o3).fma(vb, c3_0.mul(va)).intoArray(c, o3);
-                FloatVector.fromArray(S, c, o3 + 4).fma(vb, c3_1.mul(va)).intoArray(c, o3 + 4);
-                int o4 = cOff + 4 * ldc;
-                FloatVector.fromArray(S, c, o4).fma(vb, c4_0.mul(va)).intoArray(c, o4);
-                FloatVector.fromArray(S, c, o4 + 4).fma(vb, c4_1.mul(va)).intoArray(c, o4 + 4);
-                int o5 = cOff + 5 * ldc;
-                FloatVector.fromArray(S, c, o5).fma(vb, c5_0.mul(va)).intoArray(c, o5);
-                FloatVector.fromArray(S, c, o5 + 4).fma(vb, c5_1.mul(va)).intoArray(c, o5 + 4);
-                int o6 = cOff + 6 * ldc;
-                FloatVector.fromArray(S, c, o6).fma(vb, c6_0.mul(va)).intoArray(c, o6);
-                FloatVector.fromArray(S, c, o6 + 4).fma(vb, c6_1.mul(va)).intoArray(c, o6 + 4);
-                int o7 = cOff + 7 * ldc;
-                FloatVector.fromArray(S, c, o7).fma(vb, c7_0.mul(va)).intoArray(c, o7);
-                FloatVector.fromArray(S, c, o7 + 4).fma(vb, c7_1.mul(va)).intoArray(c, o7 + 4);
-            }
-        } else {
-            c0_0.intoArray(edge, 0); c0_1.intoArray(edge, 4);
-            c1_0.intoArray(edge, 8); c1_1.intoArray(edge, 12);
-            c2_0.intoArray(edge, 16); c2_1.intoArray(edge, 20);
-            c3_0.intoArray(edge, 24); c3_1.intoArray(edge, 28);
-            c4_0.intoArray(edge, 32); c4_1.intoArray(edge, 36);
-            c5_0.intoArray(edge, 40); c5_1.intoArray(edge, 44);
-            c6_0.intoArray(edge, 48); c6_1.intoArray(edge, 52);
-            c7_0.intoArray(edge, 56); c7_1.intoArray(edge, 60);
-            TileEdge.merge(edge, NR, rows, cols, alpha, beta, c, cOff, ldc);
-        }
+        c0_0.intoArray(tile, 0); c0_1.intoArray(tile, 4);
+        c1_0.intoArray(tile, 8); c1_1.intoArray(tile, 12);
+        c2_0.intoArray(tile, 16); c2_1.intoArray(tile, 20);
+        c3_0.intoArray(tile, 24); c3_1.intoArray(tile, 28);
+        c4_0.intoArray(tile, 32); c4_1.intoArray(tile, 36);
+        c5_0.intoArray(tile, 40); c5_1.intoArray(tile, 44);
+        c6_0.intoArray(tile, 48); c6_1.intoArray(tile, 52);
+        c7_0.intoArray(tile, 56); c7_1.intoArray(tile, 60);
+        writeBack(tile, rows, cols, alpha, beta, c, cOff, ldc);
     }
 
     @Override
     public void multiply(float[] a, int aRow0, int lda, int rows, float[] bp, int bOff, int kc,
-                         float alpha, float beta, float[] c, int cOff, int ldc, int cols, float[] edge) {
+                         float alpha, float beta, float[] c, int cOff, int ldc, int cols, float[] tile) {
         // Rows past `rows` re-read the last real row (their sums are never stored).
         int a0 = aRow0;
         int a1 = rows > 1 ? a0 + lda : a0;
@@ -247,62 +199,39 @@ final class Tile128x8x8 implements TileKernel {
             FloatVector x7 = FloatVector.broadcast(S, a[a7 + p]);
             c7_0 = x7.fma(b0, c7_0); c7_1 = x7.fma(b1, c7_1);
         }
-        if (rows == MR && cols == NR) {
-            FloatVector va = FloatVector.broadcast(S, alpha);
-            if (beta == 0f) {
-                int o0 = cOff;
-                c0_0.mul(va).intoArray(c, o0); c0_1.mul(va).intoArray(c, o0 + 4);
-                int o1 = cOff + 1 * ldc;
-                c1_0.mul(va).intoArray(c, o1); c1_1.mul(va).intoArray(c, o1 + 4);
-                int o2 = cOff + 2 * ldc;
-                c2_0.mul(va).intoArray(c, o2); c2_1.mul(va).intoArray(c, o2 + 4);
-                int o3 = cOff + 3 * ldc;
-                c3_0.mul(va).intoArray(c, o3); c3_1.mul(va).intoArray(c, o3 + 4);
-                int o4 = cOff + 4 * ldc;
-                c4_0.mul(va).intoArray(c, o4); c4_1.mul(va).intoArray(c, o4 + 4);
-                int o5 = cOff + 5 * ldc;
-                c5_0.mul(va).intoArray(c, o5); c5_1.mul(va).intoArray(c, o5 + 4);
-                int o6 = cOff + 6 * ldc;
-                c6_0.mul(va).intoArray(c, o6); c6_1.mul(va).intoArray(c, o6 + 4);
-                int o7 = cOff + 7 * ldc;
-                c7_0.mul(va).intoArray(c, o7); c7_1.mul(va).intoArray(c, o7 + 4);
-            } else {
-                FloatVector vb = FloatVector.broadcast(S, beta);
-                int o0 = cOff;
-                FloatVector.fromArray(S, c, o0).fma(vb, c0_0.mul(va)).intoArray(c, o0);
-                FloatVector.fromArray(S, c, o0 + 4).fma(vb, c0_1.mul(va)).intoArray(c, o0 + 4);
-                int o1 = cOff + 1 * ldc;
-                FloatVector.fromArray(S, c, o1).fma(vb, c1_0.mul(va)).intoArray(c, o1);
-                FloatVector.fromArray(S, c, o1 + 4).fma(vb, c1_1.mul(va)).intoArray(c, o1 + 4);
-                int o2 = cOff + 2 * ldc;
-                FloatVector.fromArray(S, c, o2).fma(vb, c2_0.mul(va)).intoArray(c, o2);
-                FloatVector.fromArray(S, c, o2 + 4).fma(vb, c2_1.mul(va)).intoArray(c, o2 + 4);
-                int o3 = cOff + 3 * ldc;
-                FloatVector.fromArray(S, c, o3).fma(vb, c3_0.mul(va)).intoArray(c, o3);
-                FloatVector.fromArray(S, c, o3 + 4).fma(vb, c3_1.mul(va)).intoArray(c, o3 + 4);
-                int o4 = cOff + 4 * ldc;
-                FloatVector.fromArray(S, c, o4).fma(vb, c4_0.mul(va)).intoArray(c, o4);
-                FloatVector.fromArray(S, c, o4 + 4).fma(vb, c4_1.mul(va)).intoArray(c, o4 + 4);
-                int o5 = cOff + 5 * ldc;
-                FloatVector.fromArray(S, c, o5).fma(vb, c5_0.mul(va)).intoArray(c, o5);
-                FloatVector.fromArray(S, c, o5 + 4).fma(vb, c5_1.mul(va)).intoArray(c, o5 + 4);
-                int o6 = cOff + 6 * ldc;
-                FloatVector.fromArray(S, c, o6).fma(vb, c6_0.mul(va)).intoArray(c, o6);
-                FloatVector.fromArray(S, c, o6 + 4).fma(vb, c6_1.mul(va)).intoArray(c, o6 + 4);
-                int o7 = cOff + 7 * ldc;
-                FloatVector.fromArray(S, c, o7).fma(vb, c7_0.mul(va)).intoArray(c, o7);
-                FloatVector.fromArray(S, c, o7 + 4).fma(vb, c7_1.mul(va)).intoArray(c, o7 + 4);
+        c0_0.intoArray(tile, 0); c0_1.intoArray(tile, 4);
+        c1_0.intoArray(tile, 8); c1_1.intoArray(tile, 12);
+        c2_0.intoArray(tile, 16); c2_1.intoArray(tile, 20);
+        c3_0.intoArray(tile, 24); c3_1.intoArray(tile, 28);
+        c4_0.intoArray(tile, 32); c4_1.intoArray(tile, 36);
+        c5_0.intoArray(tile, 40); c5_1.intoArray(tile, 44);
+        c6_0.intoArray(tile, 48); c6_1.intoArray(tile, 52);
+        c7_0.intoArray(tile, 56); c7_1.intoArray(tile, 60);
+        writeBack(tile, rows, cols, alpha, beta, c, cOff, ldc);
+    }
+
+    /**
+     * {@code C = alpha * T + beta * C} on the first {@code rows x cols} of the tile T ([MR, NR] row-major
+     * from 0); C is [rows, ldc] from cOff and not read when {@code beta == 0}.
+     */
+    private static void writeBack(float[] t, int rows, int cols, float alpha, float beta,
+                                  float[] c, int cOff, int ldc) {
+        if (cols != NR) {
+            TileEdge.merge(t, NR, rows, cols, alpha, beta, c, cOff, ldc);
+            return;
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        if (beta == 0f) {
+            for (int r = 0, o = cOff; r < rows; r++, o += ldc) {
+                FloatVector.fromArray(S, t, r * NR).mul(va).intoArray(c, o);
+                FloatVector.fromArray(S, t, r * NR + 4).mul(va).intoArray(c, o + 4);
             }
         } else {
-            c0_0.intoArray(edge, 0); c0_1.intoArray(edge, 4);
-            c1_0.intoArray(edge, 8); c1_1.intoArray(edge, 12);
-            c2_0.intoArray(edge, 16); c2_1.intoArray(edge, 20);
-            c3_0.intoArray(edge, 24); c3_1.intoArray(edge, 28);
-            c4_0.intoArray(edge, 32); c4_1.intoArray(edge, 36);
-            c5_0.intoArray(edge, 40); c5_1.intoArray(edge, 44);
-            c6_0.intoArray(edge, 48); c6_1.intoArray(edge, 52);
-            c7_0.intoArray(edge, 56); c7_1.intoArray(edge, 60);
-            TileEdge.merge(edge, NR, rows, cols, alpha, beta, c, cOff, ldc);
+            FloatVector vb = FloatVector.broadcast(S, beta);
+            for (int r = 0, o = cOff; r < rows; r++, o += ldc) {
+                FloatVector.fromArray(S, c, o).fma(vb, FloatVector.fromArray(S, t, r * NR).mul(va)).intoArray(c, o);
+                FloatVector.fromArray(S, c, o + 4).fma(vb, FloatVector.fromArray(S, t, r * NR + 4).mul(va)).intoArray(c, o + 4);
+            }
         }
     }
 }

@@ -7,10 +7,10 @@ import jdk.incubator.vector.VectorSpecies;
  * The 12 x 16 register tile on 256-bit vectors: 24 accumulators, 2 B vectors and one
  * broadcast A value live per step (27 of the 32 vector registers of AVX-512).
  *
- * <p>Generated code, kept flat on purpose: C2 inlines nothing once a method passes its node budget, and
- * an accumulator handed to a method that is not inlined is boxed. So the k loop has no calls, full
- * tiles are written by straight-line vector code, and edge tiles go through a float[] scratch to
- * {@link TileEdge}.
+ * <p>Generated code, kept small on purpose: once a method passes C2's node budget, C2 stops inlining
+ * (even the Vector API's own methods, which then run their boxed Java fallbacks), and an accumulator
+ * handed to a method that is not inlined is boxed. So the k loop has no calls, and the accumulators
+ * go to a float[] scratch from which {@code writeBack} updates C.
  */
 final class Tile256x12x16 implements TileKernel {
 
@@ -35,7 +35,7 @@ final class Tile256x12x16 implements TileKernel {
 
     @Override
     public void multiplyPacked(float[] ap, int aOff, int rows, float[] bp, int bOff, int kc,
-                               float alpha, float beta, float[] c, int cOff, int ldc, int cols, float[] edge) {
+                               float alpha, float beta, float[] c, int cOff, int ldc, int cols, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -134,92 +134,24 @@ final class Tile256x12x16 implements TileKernel {
             FloatVector x11 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 11]);
             c11_0 = x11.fma(b0, c11_0); c11_1 = x11.fma(b1, c11_1);
         }
-        if (rows == MR && cols == NR) {
-            FloatVector va = FloatVector.broadcast(S, alpha);
-            if (beta == 0f) {
-                int o0 = cOff;
-                c0_0.mul(va).intoArray(c, o0); c0_1.mul(va).intoArray(c, o0 + 8);
-                int o1 = cOff + 1 * ldc;
-                c1_0.mul(va).intoArray(c, o1); c1_1.mul(va).intoArray(c, o1 + 8);
-                int o2 = cOff + 2 * ldc;
-                c2_0.mul(va).intoArray(c, o2); c2_1.mul(va).intoArray(c, o2 + 8);
-                int o3 = cOff + 3 * ldc;
-                c3_0.mul(va).intoArray(c, o3); c3_1.mul(va).intoArray(c, o3 + 8);
-                int o4 = cOff + 4 * ldc;
-                c4_0.mul(va).intoArray(c, o4); c4_1.mul(va).intoArray(c, o4 + 8);
-                int o5 = cOff + 5 * ldc;
-                c5_0.mul(va).intoArray(c, o5); c5_1.mul(va).intoArray(c, o5 + 8);
-                int o6 = cOff + 6 * ldc;
-                c6_0.mul(va).intoArray(c, o6); c6_1.mul(va).intoArray(c, o6 + 8);
-                int o7 = cOff + 7 * ldc;
-                c7_0.mul(va).intoArray(c, o7); c7_1.mul(va).intoArray(c, o7 + 8);
-                int o8 = cOff + 8 * ldc;
-                c8_0.mul(va).intoArray(c, o8); c8_1.mul(va).intoArray(c, o8 + 8);
-                int o9 = cOff + 9 * ldc;
-                c9_0.mul(va).intoArray(c, o9); c9_1.mul(va).intoArray(c, o9 + 8);
-                int o10 = cOff + 10 * ldc;
-                c10_0.mul(va).intoArray(c, o10); c10_1.mul(va).intoArray(c, o10 + 8);
-                int o11 = cOff + 11 * ldc;
-                c11_0.mul(va).intoArray(c, o11); c11_1.mul(va).intoArray(c, o11 + 8);
-            } else {
-                FloatVector vb = FloatVector.broadcast(S, beta);
-                int o0 = cOff;
-                FloatVector.fromArray(S, c, o0).fma(vb, c0_0.mul(va)).intoArray(c, o0);
-                FloatVector.fromArray(S, c, o0 + 8).fma(vb, c0_1.mul(va)).intoArray(c, o0 + 8);
-                int o1 = cOff + 1 * ldc;
-                FloatVector.fromArray(S, c, o1).fma(vb, c1_0.mul(va)).intoArray(c, o1);
-                FloatVector.fromArray(S, c, o1 + 8).fma(vb, c1_1.mul(va)).intoArray(c, o1 + 8);
-                int o2 = cOff + 2 * ldc;
-                FloatVector.fromArray(S, c, o2).fma(vb, c2_0.mul(va)).intoArray(c, o2);
-                FloatVector.fromArray(S, c, o2 + 8).fma(vb, c2_1.mul(va)).intoArray(c, o2 + 8);
-                int o3 = cOff + 3 * ldc;
-                FloatVector.fromArray(S, c, o3).fma(vb, c3_0.mul(va)).intoArray(c, o3);
-                FloatVector.fromArray(S, c, o3 + 8).fma(vb, c3_1.mul(va)).intoArray(c, o3 + 8);
-                int o4 = cOff + 4 * ldc;
-                FloatVector.fromArray(S, c, o4).fma(vb, c4_0.mul(va)).intoArray(c, o4);
-                FloatVector.fromArray(S, c, o4 + 8).fma(vb, c4_1.mul(va)).intoArray(c, o4 + 8);
-                int o5 = cOff + 5 * ldc;
-                FloatVector.fromArray(S, c, o5).fma(vb, c5_0.mul(va)).intoArray(c, o5);
-                FloatVector.fromArray(S, c, o5 + 8).fma(vb, c5_1.mul(va)).intoArray(c, o5 + 8);
-                int o6 = cOff + 6 * ldc;
-                FloatVector.fromArray(S, c, o6).fma(vb, c6_0.mul(va)).intoArray(c, o6);
-                FloatVector.fromArray(S, c, o6 + 8).fma(vb, c6_1.mul(va)).intoArray(c, o6 + 8);
-                int o7 = cOff + 7 * ldc;
-                FloatVector.fromArray(S, c, o7).fma(vb, c7_0.mul(va)).intoArray(c, o7);
-                FloatVector.fromArray(S, c, o7 + 8).fma(vb, c7_1.mul(va)).intoArray(c, o7 + 8);
-                int o8 = cOff + 8 * ldc;
-                FloatVector.fromArray(S, c, o8).fma(vb, c8_0.mul(va)).intoArray(c, o8);
-                FloatVector.fromArray(S, c, o8 + 8).fma(vb, c8_1.mul(va)).intoArray(c, o8 + 8);
-                int o9 = cOff + 9 * ldc;
-                FloatVector.fromArray(S, c, o9).fma(vb, c9_0.mul(va)).intoArray(c, o9);
-                FloatVector.fromArray(S, c, o9 + 8).fma(vb, c9_1.mul(va)).intoArray(c, o9 + 8);
-                int o10 = cOff + 10 * ldc;
-                FloatVector.fromArray(S, c, o10).fma(vb, c10_0.mul(va)).intoArray(c, o10);
-                FloatVector.fromArray(S, c, o10 + 8).fma(vb, c10_1.mul(va)).intoArray(c, o10 + 8);
-                int o11 = cOff + 11 * ldc;
-                FloatVector.fromArray(S, c, o11).fma(vb, c11_0.mul(va)).intoArray(c, o11);
-                FloatVector.fromArray(S, c, o11 + 8).fma(vb, c11_1.mul(va)).intoArray(c, o11 + 8);
-            }
-        } else {
-            c0_0.intoArray(edge, 0); c0_1.intoArray(edge, 8);
-            c1_0.intoArray(edge, 16); c1_1.intoArray(edge, 24);
-            c2_0.intoArray(edge, 32); c2_1.intoArray(edge, 40);
-            c3_0.intoArray(edge, 48); c3_1.intoArray(edge, 56);
-            c4_0.intoArray(edge, 64); c4_1.intoArray(edge, 72);
-            c5_0.intoArray(edge, 80); c5_1.intoArray(edge, 88);
-            c6_0.intoArray(edge, 96); c6_1.intoArray(edge, 104);
-            c7_0.intoArray(edge, 112); c7_1.intoArray(edge, 120);
-            c8_0.intoArray(edge, 128); c8_1.intoArray(edge, 136);
-            c9_0.intoArray(edge, 144); c9_1.intoArray(edge, 152);
-            c10_0.intoArray(edge, 160); c10_1.intoArray(edge, 168);
-            c11_0.intoArray(edge, 176); c11_1.intoArray(edge, 184);
-            TileEdge.merge(edge, NR, rows, cols, alpha, beta, c, cOff, ldc);
-        }
+        c0_0.intoArray(tile, 0); c0_1.intoArray(tile, 8);
+        c1_0.intoArray(tile, 16); c1_1.intoArray(tile, 24);
+        c2_0.intoArray(tile, 32); c2_1.intoArray(tile, 40);
+        c3_0.intoArray(tile, 48); c3_1.intoArray(tile, 56);
+        c4_0.intoArray(tile, 64); c4_1.intoArray(tile, 72);
+        c5_0.intoArray(tile, 80); c5_1.intoArray(tile, 88);
+        c6_0.intoArray(tile, 96); c6_1.intoArray(tile, 104);
+        c7_0.intoArray(tile, 112); c7_1.intoArray(tile, 120);
+        c8_0.intoArray(tile, 128); c8_1.intoArray(tile, 136);
+        c9_0.intoArray(tile, 144); c9_1.intoArray(tile, 152);
+        c10_0.intoArray(tile, 160); c10_1.intoArray(tile, 168);
+        c11_0.intoArray(tile, 176); c11_1.intoArray(tile, 184);
+        writeBack(tile, rows, cols, alpha, beta, c, cOff, ldc);
     }
 
     @Override
     public void multiply(float[] a, int aRow0, int lda, int rows, float[] bp, int bOff, int kc,
-                         float alpha, float beta, float[] c, int cOff, int ldc, int cols, float[] edge) {
+                         float alpha, float beta, float[] c, int cOff, int ldc, int cols, float[] tile) {
         // Rows past `rows` re-read the last real row (their sums are never stored).
         int a0 = aRow0;
         int a1 = rows > 1 ? a0 + lda : a0;
@@ -331,86 +263,43 @@ final class Tile256x12x16 implements TileKernel {
             FloatVector x11 = FloatVector.broadcast(S, a[a11 + p]);
             c11_0 = x11.fma(b0, c11_0); c11_1 = x11.fma(b1, c11_1);
         }
-        if (rows == MR && cols == NR) {
-            FloatVector va = FloatVector.broadcast(S, alpha);
-            if (beta == 0f) {
-                int o0 = cOff;
-                c0_0.mul(va).intoArray(c, o0); c0_1.mul(va).intoArray(c, o0 + 8);
-                int o1 = cOff + 1 * ldc;
-                c1_0.mul(va).intoArray(c, o1); c1_1.mul(va).intoArray(c, o1 + 8);
-                int o2 = cOff + 2 * ldc;
-                c2_0.mul(va).intoArray(c, o2); c2_1.mul(va).intoArray(c, o2 + 8);
-                int o3 = cOff + 3 * ldc;
-                c3_0.mul(va).intoArray(c, o3); c3_1.mul(va).intoArray(c, o3 + 8);
-                int o4 = cOff + 4 * ldc;
-                c4_0.mul(va).intoArray(c, o4); c4_1.mul(va).intoArray(c, o4 + 8);
-                int o5 = cOff + 5 * ldc;
-                c5_0.mul(va).intoArray(c, o5); c5_1.mul(va).intoArray(c, o5 + 8);
-                int o6 = cOff + 6 * ldc;
-                c6_0.mul(va).intoArray(c, o6); c6_1.mul(va).intoArray(c, o6 + 8);
-                int o7 = cOff + 7 * ldc;
-                c7_0.mul(va).intoArray(c, o7); c7_1.mul(va).intoArray(c, o7 + 8);
-                int o8 = cOff + 8 * ldc;
-                c8_0.mul(va).intoArray(c, o8); c8_1.mul(va).intoArray(c, o8 + 8);
-                int o9 = cOff + 9 * ldc;
-                c9_0.mul(va).intoArray(c, o9); c9_1.mul(va).intoArray(c, o9 + 8);
-                int o10 = cOff + 10 * ldc;
-                c10_0.mul(va).intoArray(c, o10); c10_1.mul(va).intoArray(c, o10 + 8);
-                int o11 = cOff + 11 * ldc;
-                c11_0.mul(va).intoArray(c, o11); c11_1.mul(va).intoArray(c, o11 + 8);
-            } else {
-                FloatVector vb = FloatVector.broadcast(S, beta);
-                int o0 = cOff;
-                FloatVector.fromArray(S, c, o0).fma(vb, c0_0.mul(va)).intoArray(c, o0);
-                FloatVector.fromArray(S, c, o0 + 8).fma(vb, c0_1.mul(va)).intoArray(c, o0 + 8);
-                int o1 = cOff + 1 * ldc;
-                FloatVector.fromArray(S, c, o1).fma(vb, c1_0.mul(va)).intoArray(c, o1);
-                FloatVector.fromArray(S, c, o1 + 8).fma(vb, c1_1.mul(va)).intoArray(c, o1 + 8);
-                int o2 = cOff + 2 * ldc;
-                FloatVector.fromArray(S, c, o2).fma(vb, c2_0.mul(va)).intoArray(c, o2);
-                FloatVector.fromArray(S, c, o2 + 8).fma(vb, c2_1.mul(va)).intoArray(c, o2 + 8);
-                int o3 = cOff + 3 * ldc;
-                FloatVector.fromArray(S, c, o3).fma(vb, c3_0.mul(va)).intoArray(c, o3);
-                FloatVector.fromArray(S, c, o3 + 8).fma(vb, c3_1.mul(va)).intoArray(c, o3 + 8);
-                int o4 = cOff + 4 * ldc;
-                FloatVector.fromArray(S, c, o4).fma(vb, c4_0.mul(va)).intoArray(c, o4);
-                FloatVector.fromArray(S, c, o4 + 8).fma(vb, c4_1.mul(va)).intoArray(c, o4 + 8);
-                int o5 = cOff + 5 * ldc;
-                FloatVector.fromArray(S, c, o5).fma(vb, c5_0.mul(va)).intoArray(c, o5);
-                FloatVector.fromArray(S, c, o5 + 8).fma(vb, c5_1.mul(va)).intoArray(c, o5 + 8);
-                int o6 = cOff + 6 * ldc;
-                FloatVector.fromArray(S, c, o6).fma(vb, c6_0.mul(va)).intoArray(c, o6);
-                FloatVector.fromArray(S, c, o6 + 8).fma(vb, c6_1.mul(va)).intoArray(c, o6 + 8);
-                int o7 = cOff + 7 * ldc;
-                FloatVector.fromArray(S, c, o7).fma(vb, c7_0.mul(va)).intoArray(c, o7);
-                FloatVector.fromArray(S, c, o7 + 8).fma(vb, c7_1.mul(va)).intoArray(c, o7 + 8);
-                int o8 = cOff + 8 * ldc;
-                FloatVector.fromArray(S, c, o8).fma(vb, c8_0.mul(va)).intoArray(c, o8);
-                FloatVector.fromArray(S, c, o8 + 8).fma(vb, c8_1.mul(va)).intoArray(c, o8 + 8);
-                int o9 = cOff + 9 * ldc;
-                FloatVector.fromArray(S, c, o9).fma(vb, c9_0.mul(va)).intoArray(c, o9);
-                FloatVector.fromArray(S, c, o9 + 8).fma(vb, c9_1.mul(va)).intoArray(c, o9 + 8);
-                int o10 = cOff + 10 * ldc;
-                FloatVector.fromArray(S, c, o10).fma(vb, c10_0.mul(va)).intoArray(c, o10);
-                FloatVector.fromArray(S, c, o10 + 8).fma(vb, c10_1.mul(va)).intoArray(c, o10 + 8);
-                int o11 = cOff + 11 * ldc;
-                FloatVector.fromArray(S, c, o11).fma(vb, c11_0.mul(va)).intoArray(c, o11);
-                FloatVector.fromArray(S, c, o11 + 8).fma(vb, c11_1.mul(va)).intoArray(c, o11 + 8);
+        c0_0.intoArray(tile, 0); c0_1.intoArray(tile, 8);
+        c1_0.intoArray(tile, 16); c1_1.intoArray(tile, 24);
+        c2_0.intoArray(tile, 32); c2_1.intoArray(tile, 40);
+        c3_0.intoArray(tile, 48); c3_1.intoArray(tile, 56);
+        c4_0.intoArray(tile, 64); c4_1.intoArray(tile, 72);
+        c5_0.intoArray(tile, 80); c5_1.intoArray(tile, 88);
+        c6_0.intoArray(tile, 96); c6_1.intoArray(tile, 104);
+        c7_0.intoArray(tile, 112); c7_1.intoArray(tile, 120);
+        c8_0.intoArray(tile, 128); c8_1.intoArray(tile, 136);
+        c9_0.intoArray(tile, 144); c9_1.intoArray(tile, 152);
+        c10_0.intoArray(tile, 160); c10_1.intoArray(tile, 168);
+        c11_0.intoArray(tile, 176); c11_1.intoArray(tile, 184);
+        writeBack(tile, rows, cols, alpha, beta, c, cOff, ldc);
+    }
+
+    /**
+     * {@code C = alpha * T + beta * C} on the first {@code rows x cols} of the tile T ([MR, NR] row-major
+     * from 0); C is [rows, ldc] from cOff and not read when {@code beta == 0}.
+     */
+    private static void writeBack(float[] t, int rows, int cols, float alpha, float beta,
+                                  float[] c, int cOff, int ldc) {
+        if (cols != NR) {
+            TileEdge.merge(t, NR, rows, cols, alpha, beta, c, cOff, ldc);
+            return;
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        if (beta == 0f) {
+            for (int r = 0, o = cOff; r < rows; r++, o += ldc) {
+                FloatVector.fromArray(S, t, r * NR).mul(va).intoArray(c, o);
+                FloatVector.fromArray(S, t, r * NR + 8).mul(va).intoArray(c, o + 8);
             }
         } else {
-            c0_0.intoArray(edge, 0); c0_1.intoArray(edge, 8);
-            c1_0.intoArray(edge, 16); c1_1.intoArray(edge, 24);
-            c2_0.intoArray(edge, 32); c2_1.intoArray(edge, 40);
-            c3_0.intoArray(edge, 48); c3_1.intoArray(edge, 56);
-            c4_0.intoArray(edge, 64); c4_1.intoArray(edge, 72);
-            c5_0.intoArray(edge, 80); c5_1.intoArray(edge, 88);
-            c6_0.intoArray(edge, 96); c6_1.intoArray(edge, 104);
-            c7_0.intoArray(edge, 112); c7_1.intoArray(edge, 120);
-            c8_0.intoArray(edge, 128); c8_1.intoArray(edge, 136);
-            c9_0.intoArray(edge, 144); c9_1.intoArray(edge, 152);
-            c10_0.intoArray(edge, 160); c10_1.intoArray(edge, 168);
-            c11_0.intoArray(edge, 176); c11_1.intoArray(edge, 184);
-            TileEdge.merge(edge, NR, rows, cols, alpha, beta, c, cOff, ldc);
+            FloatVector vb = FloatVector.broadcast(S, beta);
+            for (int r = 0, o = cOff; r < rows; r++, o += ldc) {
+                FloatVector.fromArray(S, c, o).fma(vb, FloatVector.fromArray(S, t, r * NR).mul(va)).intoArray(c, o);
+                FloatVector.fromArray(S, c, o + 8).fma(vb, FloatVector.fromArray(S, t, r * NR + 8).mul(va)).intoArray(c, o + 8);
+            }
         }
     }
 }

@@ -1,9 +1,8 @@
 package io.isthmus.kernels.simd;
 
 /**
- * Writes the part of a register tile that lies inside C, for tiles cut by the edge of C: the tile
- * kernels spill their accumulators to a scratch array and leave the masking to this scalar loop,
- * which keeps their own compiled code small (see {@link TileKernel}).
+ * Writes the part of a register tile that lies inside C, for tiles cut by the edge of C (the tile
+ * kernels write full tiles with vectors themselves); a plain scalar loop, as edges are rare.
  */
 final class TileEdge {
 

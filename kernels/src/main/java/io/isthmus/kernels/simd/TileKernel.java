@@ -27,11 +27,11 @@ interface TileKernel {
      * bp: the packed panel [kc, NR] from {@code bOff}, zero beyond {@code cols}.
      * c: [rows, ldc] from {@code cOff}; only the first {@code rows} rows and {@code cols} columns are
      * written, and C is not read when {@code beta == 0}. Requires 1 &lt;= rows &lt;= MR,
-     * 1 &lt;= cols &lt;= NR, kc &gt;= 1. edge: scratch of at least MR * NR floats, used for tiles cut by
-     * the edge of C ({@code rows < MR} or {@code cols < NR}).
+     * 1 &lt;= cols &lt;= NR, kc &gt;= 1. tile: scratch of at least MR * NR floats, through which the
+     * accumulators may pass on their way to C.
      */
     void multiply(float[] a, int aRow0, int lda, int rows, float[] bp, int bOff, int kc,
-                  float alpha, float beta, float[] c, int cOff, int ldc, int cols, float[] edge);
+                  float alpha, float beta, float[] c, int cOff, int ldc, int cols, float[] tile);
 
     /**
      * As {@link #multiply}, with A packed column-interleaved: ap holds [kc, MR] from aOff
@@ -39,5 +39,5 @@ interface TileKernel {
      * and needs no address arithmetic per row.
      */
     void multiplyPacked(float[] ap, int aOff, int rows, float[] bp, int bOff, int kc,
-                        float alpha, float beta, float[] c, int cOff, int ldc, int cols, float[] edge);
+                        float alpha, float beta, float[] c, int cOff, int ldc, int cols, float[] tile);
 }
