@@ -118,7 +118,7 @@ final class Tile128x8x8 implements TileKernel {
     }
 
     @Override
-    public void multiply(float[] a, int aRow0, int lda, int rows, float[] bp, int bOff, int kc,
+    public void multiply(float[] a, int aRow0, int lda, int rows, float[] bp, int bOff, int ldbp, int kc,
                          float alpha, float beta, float[] c, int cOff, int ldc, int cols, float[] tile) {
         // Rows past `rows` re-read the last real row (their sums are never stored).
         int a0 = aRow0;
@@ -139,7 +139,7 @@ final class Tile128x8x8 implements TileKernel {
         FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
         int p = 0;
         for (; p <= kc - 2; p += 2) {
-            int bi_0 = bOff + (p) * NR;
+            int bi_0 = bOff + (p) * ldbp;
             FloatVector b0_0 = FloatVector.fromArray(S, bp, bi_0);
             FloatVector b1_0 = FloatVector.fromArray(S, bp, bi_0 + 4);
             FloatVector x0_0 = FloatVector.broadcast(S, a[a0 + p]);
@@ -158,7 +158,7 @@ final class Tile128x8x8 implements TileKernel {
             c6_0 = x6_0.fma(b0_0, c6_0); c6_1 = x6_0.fma(b1_0, c6_1);
             FloatVector x7_0 = FloatVector.broadcast(S, a[a7 + p]);
             c7_0 = x7_0.fma(b0_0, c7_0); c7_1 = x7_0.fma(b1_0, c7_1);
-            int bi_1 = bOff + (p + 1) * NR;
+            int bi_1 = bOff + (p + 1) * ldbp;
             FloatVector b0_1 = FloatVector.fromArray(S, bp, bi_1);
             FloatVector b1_1 = FloatVector.fromArray(S, bp, bi_1 + 4);
             FloatVector x0_1 = FloatVector.broadcast(S, a[a0 + p + 1]);
@@ -179,7 +179,7 @@ final class Tile128x8x8 implements TileKernel {
             c7_0 = x7_1.fma(b0_1, c7_0); c7_1 = x7_1.fma(b1_1, c7_1);
         }
         for (; p < kc; p++) {
-            int bi = bOff + (p) * NR;
+            int bi = bOff + (p) * ldbp;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + 4);
             FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);

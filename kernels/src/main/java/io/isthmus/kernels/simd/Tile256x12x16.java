@@ -150,7 +150,7 @@ final class Tile256x12x16 implements TileKernel {
     }
 
     @Override
-    public void multiply(float[] a, int aRow0, int lda, int rows, float[] bp, int bOff, int kc,
+    public void multiply(float[] a, int aRow0, int lda, int rows, float[] bp, int bOff, int ldbp, int kc,
                          float alpha, float beta, float[] c, int cOff, int ldc, int cols, float[] tile) {
         // Rows past `rows` re-read the last real row (their sums are never stored).
         int a0 = aRow0;
@@ -179,7 +179,7 @@ final class Tile256x12x16 implements TileKernel {
         FloatVector c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
         int p = 0;
         for (; p <= kc - 2; p += 2) {
-            int bi_0 = bOff + (p) * NR;
+            int bi_0 = bOff + (p) * ldbp;
             FloatVector b0_0 = FloatVector.fromArray(S, bp, bi_0);
             FloatVector b1_0 = FloatVector.fromArray(S, bp, bi_0 + 8);
             FloatVector x0_0 = FloatVector.broadcast(S, a[a0 + p]);
@@ -206,7 +206,7 @@ final class Tile256x12x16 implements TileKernel {
             c10_0 = x10_0.fma(b0_0, c10_0); c10_1 = x10_0.fma(b1_0, c10_1);
             FloatVector x11_0 = FloatVector.broadcast(S, a[a11 + p]);
             c11_0 = x11_0.fma(b0_0, c11_0); c11_1 = x11_0.fma(b1_0, c11_1);
-            int bi_1 = bOff + (p + 1) * NR;
+            int bi_1 = bOff + (p + 1) * ldbp;
             FloatVector b0_1 = FloatVector.fromArray(S, bp, bi_1);
             FloatVector b1_1 = FloatVector.fromArray(S, bp, bi_1 + 8);
             FloatVector x0_1 = FloatVector.broadcast(S, a[a0 + p + 1]);
@@ -235,7 +235,7 @@ final class Tile256x12x16 implements TileKernel {
             c11_0 = x11_1.fma(b0_1, c11_0); c11_1 = x11_1.fma(b1_1, c11_1);
         }
         for (; p < kc; p++) {
-            int bi = bOff + (p) * NR;
+            int bi = bOff + (p) * ldbp;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + 8);
             FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);

@@ -129,7 +129,7 @@ final class Tile512x8x32 implements TileKernel {
     }
 
     @Override
-    public void multiply(float[] a, int aRow0, int lda, int rows, float[] bp, int bOff, int kc,
+    public void multiply(float[] a, int aRow0, int lda, int rows, float[] bp, int bOff, int ldbp, int kc,
                          float alpha, float beta, float[] c, int cOff, int ldc, int cols, float[] tile) {
         // Rows past `rows` re-read the last real row (their sums are never stored).
         int a0 = aRow0;
@@ -150,7 +150,7 @@ final class Tile512x8x32 implements TileKernel {
         FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
         int p = 0;
         for (; p < kc; p++) {
-            int bi = bOff + (p) * NR;
+            int bi = bOff + (p) * ldbp;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + 16);
             FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);
