@@ -5,6 +5,7 @@ import io.isthmus.kernels.Threads;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
@@ -12,8 +13,10 @@ import java.util.function.IntConsumer;
  * Dedicated daemon threads for splitting one GEMM: a helper spins briefly after each job and then
  * parks, so back-to-back GEMMs (a training step) hand work over in well under a microsecond instead
  * of waking a {@link java.util.concurrent.ForkJoinPool} worker (tens of microseconds, measured as
- * the reason two threads lost at 64x256x1024). One caller at a time uses the crew; a concurrent or
- * nested caller falls back to {@link Threads#parallelFor}.
+ * the reason two threads lost at 64x256x1024). A task its helper has not started by the time the
+ * caller is done with its own runs on the caller, so a helper held up by another process costs
+ * little. One caller at a time uses the crew; a concurrent or nested caller falls back to
+ * {@link Threads#parallelFor}.
  */
 final class GemmCrew {
 
@@ -45,6 +48,13 @@ final class GemmCrew {
                 crew[t - 1].post(jobs[t - 1]);
             }
             body.accept(0);
+            // A helper that has not started its task yet (descheduled by another process, or still
+            // waking up) loses it to the caller, which would otherwise only wait.
+            for (Job job : jobs) {
+                if (job.claim()) {
+                    job.run();
+                }
+            }
             Thread caller = Thread.currentThread();
             for (Job job : jobs) {
                 job.waiter = caller;
@@ -94,15 +104,36 @@ final class GemmCrew {
         volatile Thread waiter;
         volatile Throwable failure;
 
+        private final AtomicBoolean claimed = new AtomicBoolean();
+
         Job(IntConsumer body, int task, AtomicInteger pending) {
             this.body = body;
             this.task = task;
             this.pending = pending;
         }
+
+        /** True for exactly one caller: the thread that is to run this task. */
+        boolean claim() {
+            return !claimed.get() && claimed.compareAndSet(false, true);
+        }
+
+        void run() {
+            try {
+                body.accept(task);
+            } catch (Throwable e) {
+                failure = e;
+            }
+            if (pending.decrementAndGet() == 0) {
+                Thread w = waiter;
+                if (w != null) {
+                    LockSupport.unpark(w);
+                }
+            }
+        }
     }
 
     private static final class Helper extends Thread {
-        private volatile Job next;
+        private final AtomicReference<Job> next = new AtomicReference<>();
 
         Helper(int index) {
             super("isthmus-gemm-" + index);
@@ -110,7 +141,7 @@ final class GemmCrew {
         }
 
         void post(Job job) {
-            next = job;
+            next.set(job);
             LockSupport.unpark(this);
         }
 
@@ -118,17 +149,10 @@ final class GemmCrew {
         public void run() {
             while (true) {
                 Job job = await();
-                next = null;
-                try {
-                    job.body.accept(job.task);
-                } catch (Throwable e) {
-                    job.failure = e;
-                }
-                if (job.pending.decrementAndGet() == 0) {
-                    Thread waiter = job.waiter;
-                    if (waiter != null) {
-                        LockSupport.unpark(waiter);
-                    }
+                // Only this job: a newer one may already have been posted if the caller ran this one itself.
+                next.compareAndSet(job, null);
+                if (job.claim()) {
+                    job.run();
                 }
             }
         }
@@ -136,7 +160,7 @@ final class GemmCrew {
         private Job await() {
             long start = System.nanoTime();
             Job job;
-            while ((job = next) == null) {
+            while ((job = next.get()) == null) {
                 if (System.nanoTime() - start < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
