@@ -28,8 +28,8 @@ public final class AutoGemm implements Gemm {
     static final long TINY_WORK = 8 * 8 * 8;
     /** On two or more threads, SIMD up to this much work (256^3 = 64x256x1024 = 2^24): its hand-off is cheaper. */
     static final long PARALLEL_SIMD_WORK = 1L << 24;
-    /** On one thread, SIMD for products this big at most (512^3) whose m and n are both at least SQUARE_SIDE. */
-    static final long SERIAL_SIMD_WORK = 1L << 27;
+    /** On any thread count, SIMD for products this big at most (512^3) whose m and n are both at least SQUARE_SIDE. */
+    static final long SQUARE_SIMD_WORK = 1L << 27;
     static final int SQUARE_SIDE = 256;
 
     /**
@@ -38,12 +38,13 @@ public final class AutoGemm implements Gemm {
      * <ul>
      *   <li>tiny products and tall skinny ones (m &gt;= 4096, n and k at most 64): SIMD (65536x27x32:
      *       1.3x OpenBLAS on one thread, 2.8x on two, where OpenBLAS does not split the rows);</li>
-     *   <li>two or more threads: SIMD up to 2^24 (64^3 1.14x, 128^3 1.8x, 256^3 1.2-1.3x,
-     *       64x256x1024 1.05-1.1x), OpenBLAS above (512^3 a tie, 128x784x256 0.84-0.90x, 1024^3
-     *       0.81-0.89x, 2048^3 0.88x);</li>
-     *   <li>one thread: SIMD for 256^3 to 512^3 products with m, n &gt;= 256 (256^3 1.10-1.17x,
-     *       512^3 1.05-1.07x), OpenBLAS otherwise (64^3 0.91x, 128^3 0.93x, 64x256x1024 0.85-0.95x,
-     *       128x784x256 a tie, 1024^3 0.90x, 2048^3 0.86x).</li>
+     *   <li>square-ish products up to 512^3 (m, n &gt;= 256): SIMD (one thread: 256^3 1.05-1.17x,
+     *       512^3 0.95-1.07x; two: 256^3 1.2-1.3x, 512^3 0.99-1.13x);</li>
+     *   <li>two or more threads: SIMD also for anything up to 2^24 (64^3 1.1-1.2x, 128^3 1.6-1.8x,
+     *       64x256x1024 1.05-1.1x); OpenBLAS for the rest (128x784x256 0.84-0.90x, 1024^3
+     *       0.81-0.90x, 2048^3 0.83-0.88x);</li>
+     *   <li>one thread: OpenBLAS for the rest (64^3 0.82-0.91x, 128^3 0.85-0.94x, 64x256x1024
+     *       0.85-0.95x, 128x784x256 0.98-1.03x, 1024^3 0.90-0.92x, 2048^3 0.86x).</li>
      * </ul>
      */
     static boolean prefersBlas(int m, int n, int k, int threads) {
@@ -55,11 +56,11 @@ public final class AutoGemm implements Gemm {
         if (tallSkinny) {
             return false;
         }
-        if (threads > 1) {
-            return work > PARALLEL_SIMD_WORK;
+        boolean squareMidSize = Math.min(m, n) >= SQUARE_SIDE && work <= SQUARE_SIMD_WORK;
+        if (squareMidSize) {
+            return false;
         }
-        boolean squareMidSize = Math.min(m, n) >= SQUARE_SIDE && work <= SERIAL_SIMD_WORK;
-        return !squareMidSize;
+        return threads <= 1 || work > PARALLEL_SIMD_WORK;
     }
 
     @Override

@@ -52,13 +52,14 @@ class AutoGemmTest {
         assertTrue(AutoGemm.prefersBlas(128, 256, 784, 1), "m below 256");
         assertTrue(AutoGemm.prefersBlas(64, 1024, 256, 1));
 
-        // Two threads: SIMD up to 2^24, OpenBLAS above.
+        // Two threads: SIMD up to 2^24 and for square-ish up to 512^3, OpenBLAS otherwise.
         assertFalse(AutoGemm.prefersBlas(64, 64, 64, 2));
         assertFalse(AutoGemm.prefersBlas(128, 128, 128, 2));
         assertFalse(AutoGemm.prefersBlas(256, 256, 256, 2));
         assertFalse(AutoGemm.prefersBlas(64, 1024, 256, 2));
         assertTrue(AutoGemm.prefersBlas(128, 256, 784, 2));
-        assertTrue(AutoGemm.prefersBlas(512, 512, 512, 2));
+        assertFalse(AutoGemm.prefersBlas(512, 512, 512, 2), "square-ish up to 512^3: SIMD on any thread count");
+        assertTrue(AutoGemm.prefersBlas(1024, 1024, 1024, 2));
         assertTrue(AutoGemm.prefersBlas(2048, 2048, 2048, 2));
     }
 
