@@ -7,6 +7,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.io.IOException;
@@ -60,7 +61,7 @@ final class CurvesPlot {
     private XYChart chart(String title, String metric) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle("epoch").yAxisTitle(metric).build();
-        Styler styler = chart.getStyler();
+        XYStyler styler = chart.getStyler();
         // Loss falls and accuracy rises: keep the legend in the corner the curves leave free.
         styler.setLegendPosition(metric.equals("accuracy") ? Styler.LegendPosition.InsideSE
                 : Styler.LegendPosition.InsideNE);
