@@ -19,10 +19,14 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         // Plots are drawn off screen; no display is needed (or used when there is one).
         System.setProperty("java.awt.headless", "true");
-        CommandLine commandLine = new CommandLine(new Main())
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with every subcommand, enum values in any case, and one-line user errors. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler(Main::reportFailure);
-        System.exit(commandLine.execute(args));
     }
 
     /** Problems the user can fix get one line; anything else is a bug and keeps its stack trace. */

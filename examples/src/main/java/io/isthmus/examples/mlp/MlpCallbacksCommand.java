@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 
 /**
@@ -43,10 +44,11 @@ public final class MlpCallbacksCommand implements Callable<Integer> {
     double validationFraction;
 
     @Option(names = "--checkpoint-dir", paramLabel = "DIR", defaultValue = "checkpoints",
-            description = "where the best epochs' checkpoints go, as " + CHECKPOINT_NAME + " (default: ${DEFAULT-VALUE})")
+            description = "where the best epochs' checkpoints go, named " + CHECKPOINT_NAME
+                    + " (default: ${DEFAULT-VALUE})")
     Path checkpointDir;
 
-    @Option(names = "--plot", paramLabel = "FILE", defaultValue = "mlp-callbacks.png",
+    @Option(names = "--plot", paramLabel = "FILE", defaultValue = "reports/mlp-callbacks.png",
             description = "PNG with the loss and accuracy curves (default: ${DEFAULT-VALUE})")
     Path plot;
 
@@ -68,8 +70,14 @@ public final class MlpCallbacksCommand implements Callable<Integer> {
         History history = trainer.fit(options.trainLoader(split.get(0)), epochs, options.evalLoader(split.get(1)),
                 new ProgressBar(), earlyStopping, bestCheckpoint);
         int kept = earlyStopping.bestEpoch();
-        System.out.printf(Locale.ROOT, "kept the weights of epoch %d of %d (val_loss %.4f), saved as %s%n",
-                kept + 1, history.size(), earlyStopping.bestValue(), bestCheckpoint.lastSaved());
+        if (kept < 0) {
+            // Only when every validation loss was NaN: nothing was restored or saved.
+            kept = trainer.lastEpoch();
+            System.out.printf("no epoch had a finite val_loss; kept the weights of the last epoch, %d%n", kept + 1);
+        } else {
+            System.out.printf(Locale.ROOT, "kept the weights of epoch %d of %d (val_loss %.4f), saved as %s%n",
+                    kept + 1, history.size(), earlyStopping.bestValue(), bestCheckpoint.lastSaved());
+        }
         Map<String, Double> test = trainer.evaluate(options.evalLoader(setup.images().test()));
         System.out.printf(Locale.ROOT, "test (epoch %d weights): loss %.4f, accuracy %.4f%n", kept + 1,
                 test.get("loss"), test.get("accuracy"));
@@ -82,7 +90,7 @@ public final class MlpCallbacksCommand implements Callable<Integer> {
                     .put("stopped_early_after_epoch", earlyStopping.stoppedEpoch() < 0 ? null
                             : earlyStopping.stoppedEpoch() + 1)
                     .put("kept_epoch", kept + 1)
-                    .put("best_checkpoint", String.valueOf(bestCheckpoint.lastSaved()))
+                    .put("best_checkpoint", Objects.toString(bestCheckpoint.lastSaved(), null))
                     .put("test", test)
                     .write(options.report);
             System.out.println("report: " + options.report);

@@ -44,7 +44,7 @@ public final class MlpCommand implements Callable<Integer> {
             description = "continue the run saved in this checkpoint (use the options of the original run)")
     Path resume;
 
-    @Option(names = "--plot", paramLabel = "FILE", defaultValue = "mlp.png",
+    @Option(names = "--plot", paramLabel = "FILE", defaultValue = "reports/mlp.png",
             description = "PNG with the loss and accuracy curves (default: ${DEFAULT-VALUE})")
     Path plot;
 

@@ -43,7 +43,8 @@ public final class MlpOptions {
     double lr;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
-            description = "seed of the initial weights, the shuffling and the validation split (default: ${DEFAULT-VALUE})")
+            description = "seed of the initial weights, the shuffling and the validation split "
+                    + "(default: ${DEFAULT-VALUE})")
     long seed;
 
     @Option(names = "--threads", paramLabel = "N",
@@ -97,14 +98,18 @@ public final class MlpOptions {
         return Mlp.describe(images.features(), hidden, ImageData.CLASSES);
     }
 
-    /** Shuffled batches of {@code dataset}, a new order each epoch derived from (seed, epoch). */
+    /**
+     * Shuffled batches of {@code dataset}, a new order each epoch derived from (seed, epoch).
+     * Built on the training thread: copying a batch of 32 images takes ~22 us here, while
+     * handing it over from a prefetch thread cost the training thread 35-70 us per batch.
+     */
     DataLoader trainLoader(Dataset dataset) {
-        return DataLoader.builder(dataset).batchSize(batchSize).shuffle(true).seed(seed).build();
+        return DataLoader.builder(dataset).batchSize(batchSize).shuffle(true).seed(seed).prefetch(0).build();
     }
 
     /** Batches of {@code dataset} in order, for evaluation. */
     DataLoader evalLoader(Dataset dataset) {
-        return DataLoader.builder(dataset).batchSize(EVAL_BATCH).build();
+        return DataLoader.builder(dataset).batchSize(EVAL_BATCH).prefetch(0).build();
     }
 
     /** The settings as the report records them. */

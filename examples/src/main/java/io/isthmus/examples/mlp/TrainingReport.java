@@ -27,13 +27,14 @@ import java.util.Map;
 final class TrainingReport {
 
     // NaN losses (a diverged run) are reported as NaN rather than failing the report.
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+            .serializeNulls().create();
 
     private final Map<String, Object> fields = new LinkedHashMap<>();
 
     TrainingReport() {
         fields.put("date", OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString());
-        fields.put("backend", Kernels.describe());
+        fields.put("backend", Kernels.describe().replaceFirst("^isthmus: ", ""));
     }
 
     TrainingReport put(String key, Object value) {
