@@ -12,7 +12,7 @@ public class Dropout extends Module implements RandomState {
 
     private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
     private final float p;
-    private final long seed;
+    private long seed;
     private long calls;
 
     public Dropout(float p) {
@@ -37,14 +37,20 @@ public class Dropout extends Module implements RandomState {
         return io.isthmus.ops.Dropout.dropout(input, p, random);
     }
 
+    /** {seed, calls}: the mask of the next call comes from both. */
     @Override
-    public long randomState() {
-        return calls;
+    public long[] randomState() {
+        return new long[]{seed, calls};
     }
 
     @Override
-    public void setRandomState(long state) {
-        calls = state;
+    public void setRandomState(long[] state) {
+        if (state.length != 2 || state[1] < 0) {
+            throw new IllegalArgumentException("Dropout random state must be {seed, calls >= 0}, got "
+                    + java.util.Arrays.toString(state));
+        }
+        seed = state[0];
+        calls = state[1];
     }
 
     @Override

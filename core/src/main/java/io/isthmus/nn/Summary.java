@@ -7,6 +7,7 @@ import io.isthmus.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -63,9 +64,9 @@ final class Summary {
         }
         out.append("=".repeat(width)).append('\n');
         long total = model.parameterCount();
-        out.append(String.format("Total params: %,d%n", total));
-        out.append(String.format("Trainable params: %,d%n", total));
-        out.append(String.format("Non-trainable params: %,d%n", 0));
+        out.append(String.format(Locale.ROOT, "Total params: %,d%n", total));
+        out.append(String.format(Locale.ROOT, "Trainable params: %,d%n", total));
+        out.append(String.format(Locale.ROOT, "Non-trainable params: %,d%n", 0));
         return out.toString();
     }
 
@@ -74,7 +75,7 @@ final class Summary {
         if (module.children().isEmpty() || module.ownParameterCount() > 0 && !root) {
             String label = (name.isEmpty() ? "" : name + " ") + "(" + module.getClass().getSimpleName() + ")";
             int[] shape = shapes.get(module);
-            rows.add(new String[]{label, shape == null ? "?" : batchFree(shape), String.format("%,d", module.parameterCount())});
+            rows.add(new String[]{label, shape == null ? "?" : batchFree(shape), String.format(Locale.ROOT, "%,d", module.parameterCount())});
             return;
         }
         module.children().forEach((childName, child) ->

@@ -1,6 +1,9 @@
 package io.isthmus.train;
 
 import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.google.gson.reflect.TypeToken;
 import io.isthmus.io.AtomicFiles;
 import io.isthmus.io.SafeTensors;
@@ -19,15 +22,18 @@ import java.util.Map;
 
 /**
  * A training checkpoint in one safetensors file: tensors {@code model.*} (the state dict),
- * {@code optimizer.*} and {@code scheduler.*}; metadata with the next epoch, the history and
- * the random streams of dropout layers. Written atomically (temp file, fsync, rename), so a
+ * {@code optimizer.*} and {@code scheduler.*}; metadata with the next epoch, the history, the
+ * learning rate as a double (the optimizer's state dict holds it as float32, and the logged
+ * rate and callbacks that scale it see the double) and the random streams (seed and position)
+ * of dropout layers. Written atomically (temp file, fsync, rename), so a
  * crash leaves the previous checkpoint intact. Weights-only files ({@link #saveWeights}) are
  * plain state dicts that PyTorch's safetensors loads.
  */
 public final class Checkpoint {
 
     static final String FORMAT = "isthmus-checkpoint-1";
-    private static final Gson GSON = new Gson();
+    /** NaN and infinite values are written as JSON's non-standard NaN / Infinity: a history may hold them. */
+    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
     private Checkpoint() {
     }
@@ -44,7 +50,8 @@ public final class Checkpoint {
         metadata.put("epoch", Integer.toString(trainer.nextEpoch()));
         metadata.put("history", GSON.toJson(trainer.history().logs()));
         metadata.put("history_epochs", GSON.toJson(trainer.history().epochs()));
-        Map<String, Long> random = new LinkedHashMap<>();
+        metadata.put("lr", Double.toString(trainer.optimizer().lr()));
+        Map<String, long[]> random = new LinkedHashMap<>();
         trainer.model().namedModules().forEach((path, module) -> {
             if (module instanceof RandomState state) {
                 random.put(path, state.randomState());
@@ -63,17 +70,28 @@ public final class Checkpoint {
         }
         trainer.model().loadStateDict(section(read, "model."));
         trainer.optimizer().loadStateDict(section(read, "optimizer."));
+        String lr = read.metadata().get("lr");
+        if (lr != null) {
+            trainer.optimizer().setLr(Double.parseDouble(lr));
+        }
         Map<String, Tensor> schedulerState = section(read, "scheduler.");
         if (trainer.scheduler() != null) {
             trainer.scheduler().loadStateDict(schedulerState);
         } else if (!schedulerState.isEmpty()) {
             throw new IOException(file + " holds a learning-rate scheduler's state but the trainer has no scheduler");
         }
-        Map<String, Long> random = GSON.fromJson(read.metadata().getOrDefault("random_state", "{}"),
-                new TypeToken<Map<String, Long>>() { }.getType());
+        JsonObject random = JsonParser.parseString(read.metadata().getOrDefault("random_state", "{}")).getAsJsonObject();
         Map<String, Module> modules = trainer.model().namedModules();
-        random.forEach((path, state) -> {
-            if (modules.get(path) instanceof RandomState module) {
+        random.entrySet().forEach(entry -> {
+            if (modules.get(entry.getKey()) instanceof RandomState module) {
+                long[] state;
+                if (entry.getValue().isJsonArray()) {
+                    state = GSON.fromJson(entry.getValue(), long[].class);
+                } else {
+                    // Checkpoints written before the seed was saved hold only the position.
+                    state = module.randomState();
+                    state[state.length - 1] = entry.getValue().getAsLong();
+                }
                 module.setRandomState(state);
             }
         });

@@ -3,12 +3,19 @@ package io.isthmus.train;
 import io.isthmus.tensor.Tensor;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Stops training when the monitored metric has not improved by more than {@code minDelta} for
- * {@code patience} epochs; optionally restores the weights of the best epoch (Keras semantics:
- * restored at the end of training whenever training ran at least one epoch past the best).
+ * {@code patience} epochs (patience 2: the second epoch without improvement is the last);
+ * optionally restores the weights of the best epoch (Keras semantics: restored at the end of
+ * training whenever training ran at least one epoch past the best).
+ *
+ * <p>At the start of fit it replays the trainer's history, so after a resume it knows the best
+ * value and how long it has waited, and stops where the uninterrupted run would. Weights of a
+ * best epoch from before the resume are not in the checkpoint: if that epoch stays the best,
+ * the last weights are kept and a message says so.
  */
 public final class EarlyStopping implements Callback {
 
@@ -42,6 +49,19 @@ public final class EarlyStopping implements Callback {
         wait = 0;
         stoppedEpoch = -1;
         bestWeights = null;
+        History history = trainer.history();
+        for (int i = 0; i < history.size(); i++) {
+            Double value = history.logs().get(i).get(monitor.metric());
+            if (value != null) {
+                if (monitor.improves(value, best)) {
+                    best = value;
+                    bestEpoch = history.epochs().get(i);
+                    wait = 0;
+                } else {
+                    wait++;
+                }
+            }
+        }
     }
 
     @Override
@@ -57,7 +77,7 @@ public final class EarlyStopping implements Callback {
             return;
         }
         wait++;
-        if (wait > patience) {
+        if (wait >= patience) {
             stoppedEpoch = epoch;
             trainer.stopTraining();
         }
@@ -65,15 +85,20 @@ public final class EarlyStopping implements Callback {
 
     @Override
     public void onTrainEnd(Trainer trainer) {
-        if (restoreBestWeights && bestWeights != null && bestEpoch != trainer.lastEpoch()) {
-            Map<String, Tensor> state = trainer.model().stateDict();
-            bestWeights.forEach((name, values) -> System.arraycopy(values, 0, state.get(name).data(), 0, values.length));
-            trainer.log("restored the weights of epoch " + (bestEpoch + 1) + " (" + monitor.metric() + " = "
-                    + String.format("%.4f", best) + ")");
+        if (restoreBestWeights && bestEpoch >= 0 && bestEpoch != trainer.lastEpoch()) {
+            if (bestWeights != null) {
+                Map<String, Tensor> state = trainer.model().stateDict();
+                bestWeights.forEach((name, values) -> System.arraycopy(values, 0, state.get(name).data(), 0, values.length));
+                trainer.log("restored the weights of epoch " + (bestEpoch + 1) + " (" + monitor.metric() + " = "
+                        + String.format(Locale.ROOT, "%.4f", best) + ")");
+            } else {
+                trainer.log("cannot restore the weights of epoch " + (bestEpoch + 1) + " (" + monitor.metric() + " = "
+                        + String.format(Locale.ROOT, "%.4f", best) + "): it ran before this fit; keeping the last weights");
+            }
         }
         if (stoppedEpoch >= 0) {
             trainer.log("early stopping after epoch " + (stoppedEpoch + 1) + ": " + monitor.metric()
-                    + " did not improve for " + (patience + 1) + " epochs; best epoch " + (bestEpoch + 1));
+                    + " did not improve for " + wait + (wait == 1 ? " epoch" : " epochs") + "; best epoch " + (bestEpoch + 1));
         }
     }
 

@@ -3,6 +3,7 @@ package io.isthmus.train;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.IllegalFormatException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -39,9 +40,16 @@ public final class ModelCheckpoint implements Callback {
         return new ModelCheckpoint(pathPattern, "val_loss", "min", true, false);
     }
 
+    /** Starts from the best value in the trainer's history, so a resumed run does not save a worse epoch. */
     @Override
     public void onTrainBegin(Trainer trainer) {
         best = monitor.worst();
+        for (Map<String, Double> logs : trainer.history().logs()) {
+            Double value = logs.get(monitor.metric());
+            if (value != null && monitor.improves(value, best)) {
+                best = value;
+            }
+        }
     }
 
     @Override
@@ -77,16 +85,23 @@ public final class ModelCheckpoint implements Callback {
         while (matcher.find()) {
             String name = matcher.group(1);
             String format = matcher.group(2);
-            String text;
+            Object value;
             if (name.equals("epoch")) {
-                text = String.format(Locale.ROOT, "%" + (format == null ? "d" : format), epoch + 1);
+                value = epoch + 1;
             } else {
-                Double value = logs.get(name);
+                value = logs.get(name);
                 if (value == null) {
                     throw new IllegalArgumentException("checkpoint path pattern '" + pattern + "' names '" + name
                             + "', which is not logged; available: epoch, " + logs.keySet());
                 }
-                text = String.format(Locale.ROOT, "%" + (format == null ? "f" : format), value);
+            }
+            String text;
+            try {
+                text = String.format(Locale.ROOT, "%" + (format != null ? format : value instanceof Integer ? "d" : "f"), value);
+            } catch (IllegalFormatException e) {
+                throw new IllegalArgumentException("checkpoint path pattern '" + pattern + "': field " + matcher.group()
+                        + " cannot format " + (value instanceof Integer ? "the epoch (an integer, e.g. {epoch:02d})"
+                        : name + " (a number, e.g. {" + name + ":.4f})") + ": " + e.getMessage(), e);
             }
             matcher.appendReplacement(out, Matcher.quoteReplacement(text));
         }

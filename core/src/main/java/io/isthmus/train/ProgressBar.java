@@ -38,7 +38,6 @@ public final class ProgressBar implements Callback {
                     .setStyle(ProgressBarStyle.ASCII)
                     .setUpdateIntervalMillis(200)
                     .setConsumer(new ConsoleProgressBarConsumer(out))
-                    .hideEta()
                     .build();
         }
     }
@@ -73,8 +72,8 @@ public final class ProgressBar implements Callback {
     static String format(Map<String, Double> logs) {
         StringBuilder text = new StringBuilder();
         logs.forEach((name, value) -> {
-            if (name.equals("seconds")) {
-                return;
+            if (name.equals("seconds") || name.equals("val_seconds")) {
+                return; // timings: the epoch's time ends the line; validation time is in the history
             }
             if (!text.isEmpty()) {
                 text.append(" - ");

@@ -3,8 +3,10 @@ package io.isthmus.train;
 import java.util.Map;
 
 /**
- * Multiplies the learning rate by {@code factor} when the monitored metric has not improved for
- * {@code patience} epochs, then waits {@code cooldown} epochs; never below {@code minLr}.
+ * Multiplies the learning rate by {@code factor} when the monitored metric has not improved (by
+ * more than {@code minDelta}) for {@code patience} epochs, then ignores the next {@code cooldown}
+ * epochs; never below {@code minLr}. As Keras's, except that a cooldown of c skips c epochs
+ * (Keras's skips c - 1).
  */
 public final class ReduceLROnPlateau implements Callback {
 
@@ -38,38 +40,58 @@ public final class ReduceLROnPlateau implements Callback {
         return new ReduceLROnPlateau("val_loss", "min", 0.1, 10, 1e-4, 0, 0);
     }
 
+    /**
+     * Starts from the trainer's history: the recorded epochs are replayed (without touching the
+     * rate), so after a resume the best value, patience and cooldown are where the
+     * uninterrupted run had them, and it reduces at the same epochs.
+     */
     @Override
     public void onTrainBegin(Trainer trainer) {
         best = monitor.worst();
         wait = 0;
         cooldownLeft = 0;
+        for (Map<String, Double> logs : trainer.history().logs()) {
+            Double value = logs.get(monitor.metric());
+            if (value != null) {
+                advance(value);
+            }
+        }
     }
 
     @Override
     public void onEpochEnd(Trainer trainer, int epoch, Map<String, Double> logs) {
-        double current = monitor.value(logs);
+        if (!advance(monitor.value(logs))) {
+            return;
+        }
+        double old = trainer.optimizer().lr();
+        double reduced = Math.max(old * factor, minLr);
+        if (reduced < old) {
+            trainer.optimizer().setLr(reduced);
+            trainer.log("epoch " + (epoch + 1) + ": reducing learning rate from " + (float) old + " to " + (float) reduced);
+        }
+    }
+
+    /**
+     * One epoch's value through the plateau logic; true when the rate is due for a reduction.
+     * The {@code cooldown} epochs after a reduction do not count towards patience (an
+     * improvement in them still sets the best value).
+     */
+    private boolean advance(double current) {
+        boolean improved = monitor.improves(current, best);
+        if (improved) {
+            best = current;
+            wait = 0;
+        }
         if (cooldownLeft > 0) {
             cooldownLeft--;
             wait = 0;
+            return false;
         }
-        if (monitor.improves(current, best)) {
-            best = current;
-            wait = 0;
-            return;
+        if (improved || ++wait < patience) {
+            return false;
         }
-        if (cooldownLeft > 0) {
-            return;
-        }
-        wait++;
-        if (wait >= patience) {
-            double old = trainer.optimizer().lr();
-            double reduced = Math.max(old * factor, minLr);
-            if (reduced < old) {
-                trainer.optimizer().setLr(reduced);
-                trainer.log("epoch " + (epoch + 1) + ": reducing learning rate from " + old + " to " + reduced);
-            }
-            cooldownLeft = cooldown;
-            wait = 0;
-        }
+        cooldownLeft = cooldown;
+        wait = 0;
+        return true;
     }
 }

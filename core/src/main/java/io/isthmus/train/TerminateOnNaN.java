@@ -8,6 +8,11 @@ public final class TerminateOnNaN implements Callback {
     private boolean terminated;
 
     @Override
+    public void onTrainBegin(Trainer trainer) {
+        terminated = false;
+    }
+
+    @Override
     public void onBatchEnd(Trainer trainer, int epoch, int batch, Map<String, Double> running) {
         Double loss = running.get("loss");
         if (!terminated && loss != null && !Double.isFinite(loss)) {
@@ -17,6 +22,7 @@ public final class TerminateOnNaN implements Callback {
         }
     }
 
+    /** Whether the last fit was stopped by this callback. */
     public boolean terminated() {
         return terminated;
     }

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,7 @@ public final class Trainer {
     /**
      * Trains until epoch {@code epochs} (a total, as in Keras: after {@link #resume} it continues
      * from the checkpoint's epoch), validating after each epoch when {@code validation} is not null.
+     * Callbacks run in the order given, except that {@link ModelCheckpoint}s run after the others.
      */
     public History fit(DataLoader train, int epochs, DataLoader validation, Callback... callbacks) {
         if (epochs < initialEpoch) {
@@ -79,7 +81,10 @@ public final class Trainer {
         this.epochs = epochs;
         this.batchesPerEpoch = train.batchesPerEpoch();
         this.stopRequested = false;
-        List<Callback> hooks = List.of(callbacks);
+        // Checkpoints are written after every other callback has had its say on an epoch, so they
+        // hold what the next epoch starts from (say, a rate ReduceLROnPlateau has just lowered).
+        List<Callback> hooks = new ArrayList<>(List.of(callbacks));
+        hooks.sort(Comparator.comparing(c -> c instanceof ModelCheckpoint));
         hooks.forEach(c -> c.onTrainBegin(this));
         for (int epoch = initialEpoch; epoch < epochs && !stopRequested; epoch++) {
             int current = epoch;
@@ -181,8 +186,17 @@ public final class Trainer {
         return results(samples == 0 ? Double.NaN : lossSum / samples);
     }
 
-    /** The model's outputs for every sample of {@code data}, in order, concatenated along axis 0. */
+    /**
+     * The model's outputs for every sample of {@code data}, in the dataset's order (also when the
+     * loader shuffles), concatenated along axis 0: [N, ...].
+     */
     public Tensor predict(DataLoader data) {
+        int n = data.dataset().size();
+        int covered = Math.min(n, data.batchesPerEpoch() * data.batchSize());
+        if (covered < n) {
+            throw new IllegalArgumentException("predict: the loader leaves out the last " + (n - covered)
+                    + " samples (dropLast); use a loader without dropLast to predict every sample");
+        }
         boolean wasTraining = model.isTraining();
         model.eval();
         List<Tensor> outputs = new ArrayList<>();
@@ -198,7 +212,26 @@ public final class Trainer {
         if (outputs.isEmpty()) {
             throw new IllegalArgumentException("predict: the data loader yields no batches");
         }
-        return outputs.size() == 1 ? outputs.get(0) : ShapeOps.concat(0, outputs.toArray(Tensor[]::new));
+        Tensor all = outputs.size() == 1 ? outputs.get(0) : ShapeOps.concat(0, outputs.toArray(Tensor[]::new));
+        return inDatasetOrder(all, data.order(0));
+    }
+
+    /** Rows of {@code all} were produced in {@code order}; puts row k back at sample order[k]. */
+    private static Tensor inDatasetOrder(Tensor all, int[] order) {
+        boolean identity = true;
+        for (int k = 0; k < order.length && identity; k++) {
+            identity = order[k] == k;
+        }
+        if (identity) {
+            return all;
+        }
+        int row = all.numel() / order.length;
+        float[] source = all.data();
+        float[] sorted = new float[source.length];
+        for (int k = 0; k < order.length; k++) {
+            System.arraycopy(source, k * row, sorted, order[k] * row, row);
+        }
+        return Tensor.of(sorted, all.shape());
     }
 
     /** Writes weights, optimizer and scheduler state, the next epoch and the history, atomically. */

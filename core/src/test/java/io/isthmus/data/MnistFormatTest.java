@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import io.isthmus.testing.SharedFolders;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -20,9 +21,7 @@ class MnistFormatTest {
     private static final Path FASHION = Path.of("/usr/share/datasets/fashion-mnist");
 
     private static Path mnistDir() {
-        Path dir = Path.of(System.getProperty("isthmus.data.dir", "../../shared/data")).resolve("mnist");
-        assertTrue(Files.isDirectory(dir), "MNIST directory " + dir.toAbsolutePath() + " (isthmus.data.dir/mnist) is missing");
-        return dir;
+        return SharedFolders.dataOrSkip("mnist");
     }
 
     @Test

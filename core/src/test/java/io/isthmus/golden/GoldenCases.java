@@ -4,7 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.isthmus.io.SafeTensors;
-import org.junit.jupiter.api.Assumptions;
+import io.isthmus.testing.SharedFolders;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,14 +23,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 public final class GoldenCases {
 
-    public static final String PROPERTY = "isthmus.golden.dir";
-
     private GoldenCases() {
     }
 
     /** Every case whose op is in {@code ops}, in manifest order; skips the test when there is no folder. */
     public static List<GoldenCase> withOps(Set<String> ops) {
-        Path dir = folderOrSkip();
+        Path dir = SharedFolders.goldenOrSkip();
         List<GoldenCase> cases = new ArrayList<>();
         try {
             JsonObject manifest = JsonParser.parseString(Files.readString(dir.resolve("MANIFEST.json"))).getAsJsonObject();
@@ -48,19 +46,6 @@ public final class GoldenCases {
             fail("no golden case in " + dir + " has an op in " + ops);
         }
         return cases;
-    }
-
-    private static Path folderOrSkip() {
-        String configured = System.getProperty(PROPERTY);
-        String reason = configured == null
-                ? "golden cases skipped: system property " + PROPERTY + " is not set"
-                : "golden cases skipped: folder " + configured + " (from -D" + PROPERTY + ") is absent";
-        boolean present = configured != null && Files.isRegularFile(Path.of(configured, "MANIFEST.json"));
-        if (!present) {
-            System.out.println(reason);
-        }
-        Assumptions.assumeTrue(present, reason);
-        return Path.of(configured);
     }
 
     /**

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import io.isthmus.testing.SharedFolders;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,10 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SafeTensorsGoldenTest {
 
     private static Path goldenDir() {
-        String dir = System.getProperty("isthmus.golden.dir", "../../shared/golden");
-        Path path = Path.of(dir);
-        assertTrue(Files.isDirectory(path), "golden directory " + path.toAbsolutePath() + " (isthmus.golden.dir) is missing");
-        return path;
+        return SharedFolders.goldenOrSkip();
     }
 
     @Test

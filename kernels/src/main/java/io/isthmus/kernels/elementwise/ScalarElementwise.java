@@ -163,7 +163,7 @@ public final class ScalarElementwise implements Elementwise {
     public void gelu(float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) {
             double v = x[xOff + i];
-            y[yOff + i] = (float) (v * phiCdf(v));
+            y[yOff + i] = (float) (Double.isInfinite(v) ? gatedAtInfinity(v) : v * phiCdf(v));
         }
     }
 
@@ -172,7 +172,8 @@ public final class ScalarElementwise implements Elementwise {
         for (int i = 0; i < n; i++) {
             double v = x[xOff + i];
             double pdf = INV_SQRT_2PI * Math.exp(-0.5 * v * v);
-            dx[dxOff + i] = (float) (dy[dyOff + i] * (phiCdf(v) + v * pdf));
+            double grad = Double.isInfinite(v) ? gatedSlopeAtInfinity(v) : phiCdf(v) + v * pdf;
+            dx[dxOff + i] = (float) (dy[dyOff + i] * grad);
         }
     }
 
@@ -181,7 +182,7 @@ public final class ScalarElementwise implements Elementwise {
         for (int i = 0; i < n; i++) {
             double v = x[xOff + i];
             double t = Math.tanh(SQRT_2_OVER_PI * (v + GELU_CUBIC * v * v * v));
-            y[yOff + i] = (float) (0.5 * v * (1 + t));
+            y[yOff + i] = (float) (Double.isInfinite(v) ? gatedAtInfinity(v) : 0.5 * v * (1 + t));
         }
     }
 
@@ -191,7 +192,8 @@ public final class ScalarElementwise implements Elementwise {
             double v = x[xOff + i];
             double t = Math.tanh(SQRT_2_OVER_PI * (v + GELU_CUBIC * v * v * v));
             double inner = SQRT_2_OVER_PI * (1 + 3 * GELU_CUBIC * v * v);
-            double grad = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * inner;
+            double grad = Double.isInfinite(v) ? gatedSlopeAtInfinity(v)
+                    : 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * inner;
             dx[dxOff + i] = (float) (dy[dyOff + i] * grad);
         }
     }
@@ -200,7 +202,7 @@ public final class ScalarElementwise implements Elementwise {
     public void silu(float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) {
             double v = x[xOff + i];
-            y[yOff + i] = (float) (v * sigmoid(v));
+            y[yOff + i] = (float) (Double.isInfinite(v) ? gatedAtInfinity(v) : v * sigmoid(v));
         }
     }
 
@@ -209,7 +211,8 @@ public final class ScalarElementwise implements Elementwise {
         for (int i = 0; i < n; i++) {
             double v = x[xOff + i];
             double s = sigmoid(v);
-            dx[dxOff + i] = (float) (dy[dyOff + i] * s * (1 + v * (1 - s)));
+            double grad = Double.isInfinite(v) ? gatedSlopeAtInfinity(v) : s * (1 + v * (1 - s));
+            dx[dxOff + i] = (float) (dy[dyOff + i] * grad);
         }
     }
 
@@ -343,6 +346,19 @@ public final class ScalarElementwise implements Elementwise {
         }
         double e = Math.exp(v);
         return e / (1 + e);
+    }
+
+    /**
+     * x g(x) at x = +-Inf for a gate g with g(+Inf) = 1, g(-Inf) = 0 (GELU, SiLU): the limits
+     * +Inf and -0, where the formula would give -Inf * 0 = NaN.
+     */
+    private static double gatedAtInfinity(double v) {
+        return v > 0 ? v : -0.0;
+    }
+
+    /** d/dx x g(x) at x = +-Inf: the limits 1 and 0, where the formula would give Inf * 0 = NaN. */
+    private static double gatedSlopeAtInfinity(double v) {
+        return v > 0 ? 1 : 0;
     }
 
     private static double phiCdf(double v) {

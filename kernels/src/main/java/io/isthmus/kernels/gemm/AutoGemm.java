@@ -26,18 +26,41 @@ public final class AutoGemm implements Gemm {
 
     /** Products at most this big (m * n * k) run on SIMD: the Panama call costs more than the work. */
     static final long TINY_WORK = 8 * 8 * 8;
+    /** On two or more threads, SIMD up to this much work (256^3 = 64x256x1024 = 2^24): its hand-off is cheaper. */
+    static final long PARALLEL_SIMD_WORK = 1L << 24;
+    /** On any thread count, SIMD for products this big at most (512^3) whose m and n are both at least SQUARE_SIDE. */
+    static final long SQUARE_SIMD_WORK = 1L << 27;
+    static final int SQUARE_SIDE = 256;
 
     /**
-     * The measured crossover rule (GemmBenchmark, bench/README.md): OpenBLAS is faster almost
-     * everywhere on this machine, except for tiny products, and, with two or more threads, tall
-     * skinny products (many rows, n and k at most 64), where OpenBLAS does not split the rows well.
+     * The measured crossover rule (GemmBenchmark, JMH, simd/blas time ratios on the 2-core Sapphire
+     * Rapids reference machine, OpenBLAS 0.3.21):
+     * <ul>
+     *   <li>tiny products and tall skinny ones (m &gt;= 4096, n and k at most 64): SIMD (65536x27x32:
+     *       1.3x OpenBLAS on one thread, 2.8x on two, where OpenBLAS does not split the rows);</li>
+     *   <li>square-ish products up to 512^3 (m, n &gt;= 256): SIMD (one thread: 256^3 1.05-1.17x,
+     *       512^3 0.95-1.07x; two: 256^3 1.2-1.3x, 512^3 0.99-1.13x);</li>
+     *   <li>two or more threads: SIMD also for anything up to 2^24 (64^3 1.1-1.2x, 128^3 1.6-1.8x,
+     *       64x256x1024 1.05-1.1x); OpenBLAS for the rest (128x784x256 0.84-0.90x, 1024^3
+     *       0.81-0.90x, 2048^3 0.83-0.88x);</li>
+     *   <li>one thread: OpenBLAS for the rest (64^3 0.82-0.91x, 128^3 0.85-0.94x, 64x256x1024
+     *       0.85-0.95x, 128x784x256 0.98-1.03x, 1024^3 0.90-0.92x, 2048^3 0.86x).</li>
+     * </ul>
      */
     static boolean prefersBlas(int m, int n, int k, int threads) {
-        if ((long) m * n * k <= TINY_WORK) {
+        long work = (long) m * n * k;
+        if (work <= TINY_WORK) {
             return false;
         }
         boolean tallSkinny = m >= 4096 && n <= 64 && k <= 64;
-        return !(threads > 1 && tallSkinny);
+        if (tallSkinny) {
+            return false;
+        }
+        boolean squareMidSize = Math.min(m, n) >= SQUARE_SIDE && work <= SQUARE_SIMD_WORK;
+        if (squareMidSize) {
+            return false;
+        }
+        return threads <= 1 || work > PARALLEL_SIMD_WORK;
     }
 
     @Override

@@ -53,9 +53,15 @@ final class GemmPacking {
      */
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
                       int mr, float[] ap) {
+        packA(transA, a, aOff, lda, i0, mc, p0, kc, mr, ap, 0);
+    }
+
+    /** As {@link #packA(boolean, float[], int, int, int, int, int, int, int, float[])}, strips from apOff. */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
+                      int mr, float[] ap, int apOff) {
         for (int is = 0; is < mc; is += mr) {
             int rows = Math.min(mr, mc - is);
-            int strip = is * kc;
+            int strip = apOff + is * kc;
             if (rows < mr) {
                 Arrays.fill(ap, strip, strip + kc * mr, 0f);
             }

@@ -10,6 +10,8 @@ final class GemmScratch {
 
     private float[] packedA = new float[0];
     private float[] packedB = new float[0];
+    /** Spill space for one register tile on its way to C (the largest tile is 12 x 32). */
+    private final float[] tile = new float[12 * 32];
 
     static GemmScratch get() {
         return PER_THREAD.get();
@@ -21,6 +23,18 @@ final class GemmScratch {
             packedA = new float[size];
         }
         return packedA;
+    }
+
+    private final int[] gatherMap = new int[16];
+
+    /** Scratch for {@link GatherPackA}'s index map. */
+    int[] gatherMap() {
+        return gatherMap;
+    }
+
+    /** Scratch for {@link TileKernel}'s accumulators. */
+    float[] tile() {
+        return tile;
     }
 
     /** A buffer for packed B panels of at least {@code size} floats. */

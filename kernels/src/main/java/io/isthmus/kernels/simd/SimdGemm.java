@@ -10,14 +10,17 @@ import io.isthmus.kernels.gemm.GemmEdges;
  *
  * <p>Loop nest per thread: for each nc column block, for each kc slice, pack op(B) into nr-wide
  * panels (kept in L1 while a column of tiles runs), then for each mc row block get op(A) rows
- * (packed, or read in place when A is not transposed and each row is used for few panels),
- * then run the tiles. Above {@link #PARALLEL_WORK} the rows (or the columns, when C is wide)
- * are split over {@link Threads}; each worker packs into its own scratch.
+ * (packed, or read in place when A is not transposed and each row is used for few panels; then
+ * B's full panels too, when C has few rows), then run the tiles. Above {@link #PARALLEL_WORK} the rows (or the columns, when C is wide)
+ * are split over {@link GemmCrew} (up to {@link Threads#count()}); each packs into its own scratch.
  */
 public final class SimdGemm implements Gemm {
 
-    /** m * n * k below which one thread is faster than handing work to a second one (measured: 128^3 was slower on two). */
-    static final long PARALLEL_WORK = 1L << 23;
+    /**
+     * m * n * k below which one thread is faster than handing work to a second one. With the
+     * {@link GemmCrew} hand-off, 64^3 (2^18) already runs 4.1 -> 3.1 us on two threads.
+     */
+    static final long PARALLEL_WORK = 1L << 18;
 
     private final TileKernel kernel;
     private final int kcBlock;
@@ -25,8 +28,19 @@ public final class SimdGemm implements Gemm {
     private final int ncBlock;
     /** A rows are read in place (not packed) when a block of C has at most this many column panels. */
     private final int directPanels;
+    /**
+     * With A read in place, full panels of B are read in place too when C has at most this many rows:
+     * few row tiles share each panel then, so packing it costs more than it saves (measured: 64^3
+     * 131 -> 151 GFLOPS, 96^3 140 -> 157; 128^3 unchanged).
+     */
+    private final int inPlaceRows;
 
     SimdGemm(TileKernel kernel, int kcBlock, int mcBlock, int ncBlock, int directPanels) {
+        this(kernel, kcBlock, mcBlock, ncBlock, directPanels, 128);
+    }
+
+    SimdGemm(TileKernel kernel, int kcBlock, int mcBlock, int ncBlock, int directPanels, int inPlaceRows) {
+        this.inPlaceRows = inPlaceRows;
         this.kernel = kernel;
         this.kcBlock = kcBlock;
         this.mcBlock = mcBlock - mcBlock % kernel.rows();
@@ -74,7 +88,7 @@ public final class SimdGemm implements Gemm {
         boolean splitRows = m >= n ? m >= 2 * mr : n < 2 * nr;
         int units = splitRows ? (m + mr - 1) / mr : (n + nr - 1) / nr;
         int tasks = Math.min(threads, units);
-        Threads.parallelFor(tasks, t -> {
+        GemmCrew.run(tasks, t -> {
             int from = (int) ((long) units * t / tasks);
             int to = (int) ((long) units * (t + 1) / tasks);
             if (splitRows) {
@@ -101,39 +115,54 @@ public final class SimdGemm implements Gemm {
         int mr = tile.rows();
         int nr = tile.cols();
         GemmScratch scratch = GemmScratch.get();
-        int kcMax = Math.min(k, kcBlock);
+        // Equal k slices: 784 = 4 x 196, not 3 x 256 + 16 (a short slice pays a whole epilogue per few steps).
+        int kSlices = (k + kcBlock - 1) / kcBlock;
+        int kcMax = (k + kSlices - 1) / kSlices;
         int ncMax = Math.min(ncBlock, (n + nr - 1) / nr * nr);
         float[] bp = scratch.packedB(kcMax * ncMax);
+        float[] spill = scratch.tile();
+        // The 8x32 tile's strips can be gathered (one 512-bit gather = two k steps of 8 rows).
+        boolean gatherA = !transA && tile instanceof Tile512x8x32;
         for (int jc = 0; jc < n; jc += ncBlock) {
             int nc = Math.min(ncBlock, n - jc);
             boolean directA = !transA && (nc + nr - 1) / nr <= directPanels;
+            boolean inPlaceB = directA && !transB && m <= inPlaceRows;
             float[] ap = directA ? null : scratch.packedA((Math.min(m, mcBlock) + mr - 1) / mr * mr * kcMax);
-            for (int pc = 0; pc < k; pc += kcBlock) {
-                int kc = Math.min(kcBlock, k - pc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
                 float blockBeta = pc == 0 ? beta : 1f;
-                GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, nr, bp);
+                // Panels from fullPanels on are packed (all of them unless B is read in place).
+                int fullPanels = inPlaceB ? nc / nr : 0;
+                GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc + fullPanels * nr, nc - fullPanels * nr, nr, bp);
                 for (int ic = 0; ic < m; ic += mcBlock) {
                     int mc = Math.min(mcBlock, m - ic);
                     if (directA) {
                         int aRows = aOff + ic * lda + pc;
                         for (int jr = 0; jr < nc; jr += nr) {
                             int cols = Math.min(nr, nc - jr);
-                            int panel = (jr / nr) * kc * nr;
+                            boolean inPlace = jr / nr < fullPanels;
+                            float[] panelArray = inPlace ? b : bp;
+                            int panel = inPlace ? bOff + pc * ldb + jc + jr : (jr / nr - fullPanels) * kc * nr;
+                            int panelStride = inPlace ? ldb : nr;
                             int cTile = cOff + ic * ldc + jc + jr;
                             for (int ir = 0; ir < mc; ir += mr) {
-                                tile.multiply(a, aRows + ir * lda, lda, Math.min(mr, mc - ir),
-                                        bp, panel, kc, alpha, blockBeta, c, cTile + ir * ldc, ldc, cols);
+                                tile.multiply(a, aRows + ir * lda, lda, Math.min(mr, mc - ir), panelArray, panel,
+                                        panelStride, kc, alpha, blockBeta, c, cTile + ir * ldc, ldc, cols, spill);
                             }
                         }
                     } else {
-                        GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, mr, ap);
+                        if (gatherA) {
+                            GatherPackA.pack(a, aOff, lda, ic, mc, pc, kc, ap, scratch.gatherMap());
+                        } else {
+                            GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, mr, ap);
+                        }
                         for (int jr = 0; jr < nc; jr += nr) {
                             int cols = Math.min(nr, nc - jr);
                             int panel = (jr / nr) * kc * nr;
                             int cTile = cOff + ic * ldc + jc + jr;
                             for (int ir = 0; ir < mc; ir += mr) {
                                 tile.multiplyPacked(ap, ir * kc, Math.min(mr, mc - ir),
-                                        bp, panel, kc, alpha, blockBeta, c, cTile + ir * ldc, ldc, cols);
+                                        bp, panel, kc, alpha, blockBeta, c, cTile + ir * ldc, ldc, cols, spill);
                             }
                         }
                     }

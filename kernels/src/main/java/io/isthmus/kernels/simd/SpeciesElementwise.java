@@ -19,16 +19,15 @@ import static io.isthmus.kernels.simd.ScalarMath.EXP_P2;
 import static io.isthmus.kernels.simd.ScalarMath.EXP_P3;
 import static io.isthmus.kernels.simd.ScalarMath.EXP_P4;
 import static io.isthmus.kernels.simd.ScalarMath.EXP_P5;
-import static io.isthmus.kernels.simd.ScalarMath.ERFC_C0;
-import static io.isthmus.kernels.simd.ScalarMath.ERFC_C1;
-import static io.isthmus.kernels.simd.ScalarMath.ERFC_C2;
-import static io.isthmus.kernels.simd.ScalarMath.ERFC_C3;
-import static io.isthmus.kernels.simd.ScalarMath.ERFC_C4;
-import static io.isthmus.kernels.simd.ScalarMath.ERFC_C5;
-import static io.isthmus.kernels.simd.ScalarMath.ERFC_C6;
-import static io.isthmus.kernels.simd.ScalarMath.ERFC_C7;
-import static io.isthmus.kernels.simd.ScalarMath.ERFC_C8;
-import static io.isthmus.kernels.simd.ScalarMath.ERFC_C9;
+import static io.isthmus.kernels.simd.ScalarMath.ERFCX_G0;
+import static io.isthmus.kernels.simd.ScalarMath.ERFCX_G1;
+import static io.isthmus.kernels.simd.ScalarMath.ERFCX_G2;
+import static io.isthmus.kernels.simd.ScalarMath.ERFCX_G3;
+import static io.isthmus.kernels.simd.ScalarMath.ERFCX_G4;
+import static io.isthmus.kernels.simd.ScalarMath.ERFCX_G5;
+import static io.isthmus.kernels.simd.ScalarMath.ERFCX_G6;
+import static io.isthmus.kernels.simd.ScalarMath.ERFCX_G7;
+import static io.isthmus.kernels.simd.ScalarMath.ERFCX_G8;
 import static io.isthmus.kernels.simd.ScalarMath.GELU_CUBIC;
 import static io.isthmus.kernels.simd.ScalarMath.GELU_CUBIC_3;
 import static io.isthmus.kernels.simd.ScalarMath.GELU_SATURATION;
@@ -67,8 +66,12 @@ import static jdk.incubator.vector.VectorOperators.LT;
  *
  * <p>Each kernel runs a vector loop over whole vectors, then a scalar tail with the
  * {@link ScalarMath} twin of the vector math, which gives bit-identical results; a masked tail
- * would be a second inlined copy of the vector body, which for the exp-based kernels exceeds
- * C2's inlining budget and falls back to boxed vectors.
+ * would be a second inlined copy of the vector body. C2 stops inlining a method once its graph
+ * reaches a node budget (NodeCountInliningCutoff), and a Vector API call it does not inline
+ * boxes its vectors (~10x slower): the GELU bodies sat at that budget, hence one vector body
+ * per kernel, vector constants instead of broadcasts, exp's integer k read from the bits of
+ * k + 1.5 * 2^23 rather than converted, and one exp per GELU gradient. Check with
+ * {@code -XX:+UnlockDiagnosticVMOptions -XX:+PrintInlining} after changing the vector math.
  */
 final class SpeciesElementwise implements Elementwise {
 
@@ -704,6 +707,8 @@ final class SpeciesElementwise implements Elementwise {
     }
 
     // ---- vector math: the lane-wise twins of ScalarMath, same operations in the same order ----
+    // Constants are static final vectors, not broadcasts in place: each broadcast inlines a chain
+    // of Vector API methods, and the GELU bodies would otherwise exceed C2's inlining node budget.
 
     private static FloatVector load(float[] a, int offset) {
         return FloatVector.fromArray(SPECIES, a, offset);
@@ -713,132 +718,186 @@ final class SpeciesElementwise implements Elementwise {
         return FloatVector.broadcast(SPECIES, c);
     }
 
+    private static final FloatVector ZERO = splat(0f);
+    private static final FloatVector ONE = splat(1f);
+    private static final FloatVector TWO = splat(2f);
+    private static final FloatVector HALF = splat(0.5f);
+    private static final FloatVector MINUS_HALF = splat(-0.5f);
+    private static final FloatVector MINUS_MAX = splat(-Float.MAX_VALUE);
+    private static final FloatVector MAX = splat(Float.MAX_VALUE);
+    private static final FloatVector V_EXP_MIN = splat(EXP_MIN);
+    private static final FloatVector V_EXP_MAX = splat(EXP_MAX);
+    private static final FloatVector V_LOG2E = splat(LOG2E);
+    private static final FloatVector V_ROUND = splat(ROUND);
+    private static final FloatVector MINUS_LN2_HI = splat(-LN2_HI);
+    private static final FloatVector MINUS_LN2_LO = splat(-LN2_LO);
+    private static final FloatVector V_EXP_P0 = splat(EXP_P0);
+    private static final FloatVector V_EXP_P1 = splat(EXP_P1);
+    private static final FloatVector V_EXP_P2 = splat(EXP_P2);
+    private static final FloatVector V_EXP_P3 = splat(EXP_P3);
+    private static final FloatVector V_EXP_P4 = splat(EXP_P4);
+    private static final FloatVector V_EXP_P5 = splat(EXP_P5);
+    private static final IntVector ROUND_BITS = IntVector.broadcast(SPECIES.withLanes(int.class), Float.floatToRawIntBits(ROUND));
+    private static final IntVector EXPONENT_BIAS = IntVector.broadcast(SPECIES.withLanes(int.class), 127);
+    private static final FloatVector V_EXPM1_SMALL = splat(EXPM1_SMALL);
+    private static final FloatVector V_INV_FACT_3 = splat(INV_FACT_3);
+    private static final FloatVector V_INV_FACT_4 = splat(INV_FACT_4);
+    private static final FloatVector V_INV_FACT_5 = splat(INV_FACT_5);
+    private static final FloatVector V_INV_FACT_6 = splat(INV_FACT_6);
+    private static final FloatVector V_INV_FACT_7 = splat(INV_FACT_7);
+    private static final FloatVector V_INV_FACT_8 = splat(INV_FACT_8);
+    private static final FloatVector V_TANH_SMALL = splat(TANH_SMALL);
+    private static final FloatVector V_TANH_T0 = splat(TANH_T0);
+    private static final FloatVector V_TANH_T1 = splat(TANH_T1);
+    private static final FloatVector V_TANH_T2 = splat(TANH_T2);
+    private static final FloatVector V_TANH_T3 = splat(TANH_T3);
+    private static final FloatVector V_TANH_T4 = splat(TANH_T4);
+    private static final FloatVector V_HALF_INV_SQRT_2 = splat(HALF_INV_SQRT_2);
+    private static final FloatVector V_ERFCX_G0 = splat(ERFCX_G0);
+    private static final FloatVector V_ERFCX_G1 = splat(ERFCX_G1);
+    private static final FloatVector V_ERFCX_G2 = splat(ERFCX_G2);
+    private static final FloatVector V_ERFCX_G3 = splat(ERFCX_G3);
+    private static final FloatVector V_ERFCX_G4 = splat(ERFCX_G4);
+    private static final FloatVector V_ERFCX_G5 = splat(ERFCX_G5);
+    private static final FloatVector V_ERFCX_G6 = splat(ERFCX_G6);
+    private static final FloatVector V_ERFCX_G7 = splat(ERFCX_G7);
+    private static final FloatVector V_ERFCX_G8 = splat(ERFCX_G8);
+    private static final FloatVector V_INV_SQRT_2PI = splat(INV_SQRT_2PI);
+    private static final FloatVector V_GELU_SATURATION = splat(GELU_SATURATION);
+    private static final FloatVector MINUS_GELU_SATURATION = splat(-GELU_SATURATION);
+    private static final FloatVector V_GELU_CUBIC = splat(GELU_CUBIC);
+    private static final FloatVector V_GELU_CUBIC_3 = splat(GELU_CUBIC_3);
+    private static final FloatVector V_TWO_SQRT_2_OVER_PI = splat(TWO_SQRT_2_OVER_PI);
+
     private static FloatVector exp(FloatVector x) {
-        FloatVector c = x.max(EXP_MIN).min(EXP_MAX);
-        FloatVector k = c.mul(LOG2E).add(ROUND).sub(ROUND);
-        FloatVector r = k.fma(splat(-LN2_HI), c);
-        r = k.fma(splat(-LN2_LO), r);
-        return expReduced(k, r);
+        FloatVector c = x.max(V_EXP_MIN).min(V_EXP_MAX);
+        FloatVector shifted = c.mul(V_LOG2E).add(V_ROUND);
+        FloatVector k = shifted.sub(V_ROUND);
+        FloatVector r = k.fma(MINUS_LN2_HI, c);
+        r = k.fma(MINUS_LN2_LO, r);
+        return expReduced(shifted, r);
     }
 
     /** exp(hi + lo) without rounding hi + lo first; hi + lo must lie in [-110, 0]. */
     private static FloatVector expParts(FloatVector hi, FloatVector lo) {
-        FloatVector k = hi.add(lo).mul(LOG2E).add(ROUND).sub(ROUND);
-        FloatVector r = k.fma(splat(-LN2_HI), hi);
-        r = k.fma(splat(-LN2_LO), r).add(lo);
-        return expReduced(k, r);
+        FloatVector shifted = hi.add(lo).mul(V_LOG2E).add(V_ROUND);
+        FloatVector k = shifted.sub(V_ROUND);
+        FloatVector r = k.fma(MINUS_LN2_HI, hi);
+        r = k.fma(MINUS_LN2_LO, r).add(lo);
+        return expReduced(shifted, r);
     }
 
-    private static FloatVector expReduced(FloatVector k, FloatVector r) {
-        FloatVector q = r.fma(splat(EXP_P0), splat(EXP_P1));
-        q = q.fma(r, splat(EXP_P2));
-        q = q.fma(r, splat(EXP_P3));
-        q = q.fma(r, splat(EXP_P4));
-        q = q.fma(r, splat(EXP_P5));
-        FloatVector p = q.fma(r.mul(r), r).add(1f);
-        IntVector ki = (IntVector) k.convert(VectorOperators.F2I, 0);
+    /** 2^k p(r), with k + ROUND in shifted: its low bits hold k (no float-to-int conversion, which costs many JIT nodes). */
+    private static FloatVector expReduced(FloatVector shifted, FloatVector r) {
+        FloatVector q = r.fma(V_EXP_P0, V_EXP_P1);
+        q = q.fma(r, V_EXP_P2);
+        q = q.fma(r, V_EXP_P3);
+        q = q.fma(r, V_EXP_P4);
+        q = q.fma(r, V_EXP_P5);
+        FloatVector p = q.fma(r.mul(r), r).add(ONE);
+        IntVector ki = shifted.reinterpretAsInts().sub(ROUND_BITS);
         IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
         return p.mul(pow2(k1)).mul(pow2(ki.sub(k1)));
     }
 
     private static FloatVector pow2(IntVector k) {
-        return k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return k.add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     }
 
     private static FloatVector expm1(FloatVector x) {
-        FloatVector q = x.fma(splat(INV_FACT_8), splat(INV_FACT_7));
-        q = q.fma(x, splat(INV_FACT_6));
-        q = q.fma(x, splat(INV_FACT_5));
-        q = q.fma(x, splat(INV_FACT_4));
-        q = q.fma(x, splat(INV_FACT_3));
-        q = q.fma(x, splat(0.5f));
+        FloatVector q = x.fma(V_INV_FACT_8, V_INV_FACT_7);
+        q = q.fma(x, V_INV_FACT_6);
+        q = q.fma(x, V_INV_FACT_5);
+        q = q.fma(x, V_INV_FACT_4);
+        q = q.fma(x, V_INV_FACT_3);
+        q = q.fma(x, HALF);
         FloatVector small = q.fma(x.mul(x), x);
-        return exp(x).sub(1f).blend(small, x.abs().compare(LT, EXPM1_SMALL));
+        return exp(x).sub(ONE).blend(small, x.abs().compare(LT, V_EXPM1_SMALL));
     }
 
     private static FloatVector tanh(FloatVector x) {
         FloatVector a = x.abs();
         FloatVector z = x.mul(x);
-        FloatVector q = z.fma(splat(TANH_T0), splat(TANH_T1));
-        q = q.fma(z, splat(TANH_T2));
-        q = q.fma(z, splat(TANH_T3));
-        q = q.fma(z, splat(TANH_T4));
+        FloatVector q = z.fma(V_TANH_T0, V_TANH_T1);
+        q = q.fma(z, V_TANH_T2);
+        q = q.fma(z, V_TANH_T3);
+        q = q.fma(z, V_TANH_T4);
         FloatVector small = q.mul(z).fma(x, x);
-        FloatVector large = splat(1f).sub(splat(2f).div(exp(a.add(a)).add(1f)));
-        large = large.blend(large.neg(), x.compare(LT, 0f));
-        return large.blend(small, a.compare(LT, TANH_SMALL));
+        FloatVector large = ONE.sub(TWO.div(exp(a.add(a)).add(ONE)));
+        large = large.blend(large.neg(), x.compare(LT, ZERO));
+        return large.blend(small, a.compare(LT, V_TANH_SMALL));
     }
 
     private static FloatVector sigmoid(FloatVector x) {
         FloatVector e = exp(x.abs().neg());
-        return splat(1f).blend(e, x.compare(LT, 0f)).div(e.add(1f));
+        return ONE.blend(e, x.compare(LT, ZERO)).div(e.add(ONE));
     }
 
     private static FloatVector siluGrad(FloatVector x) {
         FloatVector e = exp(x.abs().neg());
-        FloatVector d = splat(1f).div(e.add(1f));
+        FloatVector d = ONE.div(e.add(ONE));
         FloatVector ed = e.mul(d);
-        VectorMask<Float> negative = x.compare(LT, 0f);
+        VectorMask<Float> negative = x.compare(LT, ZERO);
         FloatVector s = d.blend(ed, negative);
         FloatVector complement = ed.blend(d, negative);
-        FloatVector finite = x.max(-Float.MAX_VALUE).min(Float.MAX_VALUE);
-        return s.mul(finite.fma(complement, splat(1f)));
+        FloatVector finite = x.max(MINUS_MAX).min(MAX);
+        return s.mul(finite.fma(complement, ONE));
     }
 
     private static FloatVector normalCdf(FloatVector xc) {
         FloatVector a = xc.abs();
-        FloatVector squared = a.mul(a);
-        FloatVector squaredError = a.fma(a, squared.neg());
-        FloatVector tail = upperTail(a, squared, squaredError);
-        return tail.blend(splat(1f).sub(tail), xc.compare(GE, 0f));
+        FloatVector tail = upperTail(a, gaussian(a));
+        return tail.blend(ONE.sub(tail), xc.compare(GE, ZERO));
     }
 
     private static FloatVector geluGrad(FloatVector xc) {
         FloatVector a = xc.abs();
-        FloatVector squared = a.mul(a);
-        FloatVector squaredError = a.fma(a, squared.neg());
-        FloatVector tail = upperTail(a, squared, squaredError);
-        FloatVector cdf = tail.blend(splat(1f).sub(tail), xc.compare(GE, 0f));
-        FloatVector pdf = expParts(squared.mul(-0.5f), squaredError.mul(-0.5f)).mul(INV_SQRT_2PI);
-        return xc.fma(pdf, cdf);
+        FloatVector gaussian = gaussian(a);
+        FloatVector tail = upperTail(a, gaussian);
+        FloatVector cdf = tail.blend(ONE.sub(tail), xc.compare(GE, ZERO));
+        return xc.fma(gaussian.mul(V_INV_SQRT_2PI), cdf);
     }
 
-    private static FloatVector upperTail(FloatVector a, FloatVector squared, FloatVector squaredError) {
-        FloatVector t = splat(1f).div(a.fma(splat(HALF_INV_SQRT_2), splat(1f)));
-        FloatVector p = t.fma(splat(ERFC_C9), splat(ERFC_C8));
-        p = p.fma(t, splat(ERFC_C7));
-        p = p.fma(t, splat(ERFC_C6));
-        p = p.fma(t, splat(ERFC_C5));
-        p = p.fma(t, splat(ERFC_C4));
-        p = p.fma(t, splat(ERFC_C3));
-        p = p.fma(t, splat(ERFC_C2));
-        p = p.fma(t, splat(ERFC_C1));
-        p = p.fma(t, splat(ERFC_C0));
-        FloatVector lo = squaredError.fma(splat(-0.5f), p);
-        return t.mul(0.5f).mul(expParts(squared.mul(-0.5f), lo));
+    private static FloatVector gaussian(FloatVector a) {
+        FloatVector squared = a.mul(a);
+        FloatVector squaredError = a.fma(a, squared.neg());
+        return expParts(squared.mul(MINUS_HALF), squaredError.mul(MINUS_HALF));
+    }
+
+    private static FloatVector upperTail(FloatVector a, FloatVector gaussian) {
+        FloatVector t = ONE.div(a.fma(V_HALF_INV_SQRT_2, ONE));
+        FloatVector g = t.fma(V_ERFCX_G8, V_ERFCX_G7);
+        g = g.fma(t, V_ERFCX_G6);
+        g = g.fma(t, V_ERFCX_G5);
+        g = g.fma(t, V_ERFCX_G4);
+        g = g.fma(t, V_ERFCX_G3);
+        g = g.fma(t, V_ERFCX_G2);
+        g = g.fma(t, V_ERFCX_G1);
+        g = g.fma(t, V_ERFCX_G0);
+        return t.mul(HALF).mul(g).mul(gaussian);
     }
 
     private static FloatVector geluTanhArgument(FloatVector xc) {
-        return xc.mul(xc).mul(GELU_CUBIC).fma(xc, xc).mul(TWO_SQRT_2_OVER_PI);
+        return xc.mul(xc).mul(V_GELU_CUBIC).fma(xc, xc).mul(V_TWO_SQRT_2_OVER_PI);
     }
 
     private static FloatVector geluTanhGrad(FloatVector xc) {
         FloatVector twoU = geluTanhArgument(xc);
         FloatVector e = exp(twoU.abs().neg());
-        FloatVector d = splat(1f).div(e.add(1f));
+        FloatVector d = ONE.div(e.add(ONE));
         FloatVector ed = e.mul(d);
-        VectorMask<Float> negative = twoU.compare(LT, 0f);
+        VectorMask<Float> negative = twoU.compare(LT, ZERO);
         FloatVector s = d.blend(ed, negative);
         FloatVector complement = ed.blend(d, negative);
-        FloatVector slope = xc.mul(xc).fma(splat(GELU_CUBIC_3), splat(1f)).mul(TWO_SQRT_2_OVER_PI);
+        FloatVector slope = xc.mul(xc).fma(V_GELU_CUBIC_3, ONE).mul(V_TWO_SQRT_2_OVER_PI);
         return xc.mul(s).mul(complement).fma(slope, s);
     }
 
     private static FloatVector clampGelu(FloatVector x) {
-        return x.max(-GELU_SATURATION).min(GELU_SATURATION);
+        return x.max(MINUS_GELU_SATURATION).min(V_GELU_SATURATION);
     }
 
     private static FloatVector finiteBelow(FloatVector x) {
-        return x.max(-Float.MAX_VALUE);
+        return x.max(MINUS_MAX);
     }
 }

@@ -1,12 +1,16 @@
 package io.isthmus.kernels.simd;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The 12 x 16 register tile on 256-bit vectors: 24 accumulators, 2 B vectors and one
- * broadcast A value live per step, which fits the 32 vector registers of AVX-512.
+ * broadcast A value live per step (27 of the 32 vector registers of AVX-512).
+ *
+ * <p>Generated code, kept small on purpose: once a method passes C2's node budget, C2 stops inlining
+ * (even the Vector API's own methods, which then run their boxed Java fallbacks), and an accumulator
+ * handed to a method that is not inlined is boxed. So the k loop has no calls, and the accumulators
+ * go to a float[] scratch from which {@code writeBack} updates C.
  */
 final class Tile256x12x16 implements TileKernel {
 
@@ -31,208 +35,124 @@ final class Tile256x12x16 implements TileKernel {
 
     @Override
     public void multiplyPacked(float[] ap, int aOff, int rows, float[] bp, int bOff, int kc,
-                               float alpha, float beta, float[] c, int cOff, int ldc, int cols) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
-        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        FloatVector c80 = FloatVector.zero(S), c81 = FloatVector.zero(S);
-        FloatVector c90 = FloatVector.zero(S), c91 = FloatVector.zero(S);
-        FloatVector c100 = FloatVector.zero(S), c101 = FloatVector.zero(S);
-        FloatVector c110 = FloatVector.zero(S), c111 = FloatVector.zero(S);
+                               float alpha, float beta, float[] c, int cOff, int ldc, int cols, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+        FloatVector c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S);
+        FloatVector c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S);
+        FloatVector c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S);
+        FloatVector c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
         int p = 0;
-        for (; p + 2 <= kc; p += 2) {
+        for (; p <= kc - 2; p += 2) {
             int bi_0 = bOff + (p) * NR;
-            int ai_0 = aOff + (p) * MR;
             FloatVector b0_0 = FloatVector.fromArray(S, bp, bi_0);
             FloatVector b1_0 = FloatVector.fromArray(S, bp, bi_0 + 8);
-            FloatVector x0_0 = FloatVector.broadcast(S, ap[ai_0]);
-            c00 = x0_0.fma(b0_0, c00); c01 = x0_0.fma(b1_0, c01);
-            FloatVector x1_0 = FloatVector.broadcast(S, ap[ai_0 + 1]);
-            c10 = x1_0.fma(b0_0, c10); c11 = x1_0.fma(b1_0, c11);
-            FloatVector x2_0 = FloatVector.broadcast(S, ap[ai_0 + 2]);
-            c20 = x2_0.fma(b0_0, c20); c21 = x2_0.fma(b1_0, c21);
-            FloatVector x3_0 = FloatVector.broadcast(S, ap[ai_0 + 3]);
-            c30 = x3_0.fma(b0_0, c30); c31 = x3_0.fma(b1_0, c31);
-            FloatVector x4_0 = FloatVector.broadcast(S, ap[ai_0 + 4]);
-            c40 = x4_0.fma(b0_0, c40); c41 = x4_0.fma(b1_0, c41);
-            FloatVector x5_0 = FloatVector.broadcast(S, ap[ai_0 + 5]);
-            c50 = x5_0.fma(b0_0, c50); c51 = x5_0.fma(b1_0, c51);
-            FloatVector x6_0 = FloatVector.broadcast(S, ap[ai_0 + 6]);
-            c60 = x6_0.fma(b0_0, c60); c61 = x6_0.fma(b1_0, c61);
-            FloatVector x7_0 = FloatVector.broadcast(S, ap[ai_0 + 7]);
-            c70 = x7_0.fma(b0_0, c70); c71 = x7_0.fma(b1_0, c71);
-            FloatVector x8_0 = FloatVector.broadcast(S, ap[ai_0 + 8]);
-            c80 = x8_0.fma(b0_0, c80); c81 = x8_0.fma(b1_0, c81);
-            FloatVector x9_0 = FloatVector.broadcast(S, ap[ai_0 + 9]);
-            c90 = x9_0.fma(b0_0, c90); c91 = x9_0.fma(b1_0, c91);
-            FloatVector x10_0 = FloatVector.broadcast(S, ap[ai_0 + 10]);
-            c100 = x10_0.fma(b0_0, c100); c101 = x10_0.fma(b1_0, c101);
-            FloatVector x11_0 = FloatVector.broadcast(S, ap[ai_0 + 11]);
-            c110 = x11_0.fma(b0_0, c110); c111 = x11_0.fma(b1_0, c111);
+            FloatVector x0_0 = FloatVector.broadcast(S, ap[aOff + (p) * MR]);
+            c0_0 = x0_0.fma(b0_0, c0_0); c0_1 = x0_0.fma(b1_0, c0_1);
+            FloatVector x1_0 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 1]);
+            c1_0 = x1_0.fma(b0_0, c1_0); c1_1 = x1_0.fma(b1_0, c1_1);
+            FloatVector x2_0 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 2]);
+            c2_0 = x2_0.fma(b0_0, c2_0); c2_1 = x2_0.fma(b1_0, c2_1);
+            FloatVector x3_0 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 3]);
+            c3_0 = x3_0.fma(b0_0, c3_0); c3_1 = x3_0.fma(b1_0, c3_1);
+            FloatVector x4_0 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 4]);
+            c4_0 = x4_0.fma(b0_0, c4_0); c4_1 = x4_0.fma(b1_0, c4_1);
+            FloatVector x5_0 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 5]);
+            c5_0 = x5_0.fma(b0_0, c5_0); c5_1 = x5_0.fma(b1_0, c5_1);
+            FloatVector x6_0 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 6]);
+            c6_0 = x6_0.fma(b0_0, c6_0); c6_1 = x6_0.fma(b1_0, c6_1);
+            FloatVector x7_0 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 7]);
+            c7_0 = x7_0.fma(b0_0, c7_0); c7_1 = x7_0.fma(b1_0, c7_1);
+            FloatVector x8_0 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 8]);
+            c8_0 = x8_0.fma(b0_0, c8_0); c8_1 = x8_0.fma(b1_0, c8_1);
+            FloatVector x9_0 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 9]);
+            c9_0 = x9_0.fma(b0_0, c9_0); c9_1 = x9_0.fma(b1_0, c9_1);
+            FloatVector x10_0 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 10]);
+            c10_0 = x10_0.fma(b0_0, c10_0); c10_1 = x10_0.fma(b1_0, c10_1);
+            FloatVector x11_0 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 11]);
+            c11_0 = x11_0.fma(b0_0, c11_0); c11_1 = x11_0.fma(b1_0, c11_1);
             int bi_1 = bOff + (p + 1) * NR;
-            int ai_1 = aOff + (p + 1) * MR;
             FloatVector b0_1 = FloatVector.fromArray(S, bp, bi_1);
             FloatVector b1_1 = FloatVector.fromArray(S, bp, bi_1 + 8);
-            FloatVector x0_1 = FloatVector.broadcast(S, ap[ai_1]);
-            c00 = x0_1.fma(b0_1, c00); c01 = x0_1.fma(b1_1, c01);
-            FloatVector x1_1 = FloatVector.broadcast(S, ap[ai_1 + 1]);
-            c10 = x1_1.fma(b0_1, c10); c11 = x1_1.fma(b1_1, c11);
-            FloatVector x2_1 = FloatVector.broadcast(S, ap[ai_1 + 2]);
-            c20 = x2_1.fma(b0_1, c20); c21 = x2_1.fma(b1_1, c21);
-            FloatVector x3_1 = FloatVector.broadcast(S, ap[ai_1 + 3]);
-            c30 = x3_1.fma(b0_1, c30); c31 = x3_1.fma(b1_1, c31);
-            FloatVector x4_1 = FloatVector.broadcast(S, ap[ai_1 + 4]);
-            c40 = x4_1.fma(b0_1, c40); c41 = x4_1.fma(b1_1, c41);
-            FloatVector x5_1 = FloatVector.broadcast(S, ap[ai_1 + 5]);
-            c50 = x5_1.fma(b0_1, c50); c51 = x5_1.fma(b1_1, c51);
-            FloatVector x6_1 = FloatVector.broadcast(S, ap[ai_1 + 6]);
-            c60 = x6_1.fma(b0_1, c60); c61 = x6_1.fma(b1_1, c61);
-            FloatVector x7_1 = FloatVector.broadcast(S, ap[ai_1 + 7]);
-            c70 = x7_1.fma(b0_1, c70); c71 = x7_1.fma(b1_1, c71);
-            FloatVector x8_1 = FloatVector.broadcast(S, ap[ai_1 + 8]);
-            c80 = x8_1.fma(b0_1, c80); c81 = x8_1.fma(b1_1, c81);
-            FloatVector x9_1 = FloatVector.broadcast(S, ap[ai_1 + 9]);
-            c90 = x9_1.fma(b0_1, c90); c91 = x9_1.fma(b1_1, c91);
-            FloatVector x10_1 = FloatVector.broadcast(S, ap[ai_1 + 10]);
-            c100 = x10_1.fma(b0_1, c100); c101 = x10_1.fma(b1_1, c101);
-            FloatVector x11_1 = FloatVector.broadcast(S, ap[ai_1 + 11]);
-            c110 = x11_1.fma(b0_1, c110); c111 = x11_1.fma(b1_1, c111);
+            FloatVector x0_1 = FloatVector.broadcast(S, ap[aOff + (p + 1) * MR]);
+            c0_0 = x0_1.fma(b0_1, c0_0); c0_1 = x0_1.fma(b1_1, c0_1);
+            FloatVector x1_1 = FloatVector.broadcast(S, ap[aOff + (p + 1) * MR + 1]);
+            c1_0 = x1_1.fma(b0_1, c1_0); c1_1 = x1_1.fma(b1_1, c1_1);
+            FloatVector x2_1 = FloatVector.broadcast(S, ap[aOff + (p + 1) * MR + 2]);
+            c2_0 = x2_1.fma(b0_1, c2_0); c2_1 = x2_1.fma(b1_1, c2_1);
+            FloatVector x3_1 = FloatVector.broadcast(S, ap[aOff + (p + 1) * MR + 3]);
+            c3_0 = x3_1.fma(b0_1, c3_0); c3_1 = x3_1.fma(b1_1, c3_1);
+            FloatVector x4_1 = FloatVector.broadcast(S, ap[aOff + (p + 1) * MR + 4]);
+            c4_0 = x4_1.fma(b0_1, c4_0); c4_1 = x4_1.fma(b1_1, c4_1);
+            FloatVector x5_1 = FloatVector.broadcast(S, ap[aOff + (p + 1) * MR + 5]);
+            c5_0 = x5_1.fma(b0_1, c5_0); c5_1 = x5_1.fma(b1_1, c5_1);
+            FloatVector x6_1 = FloatVector.broadcast(S, ap[aOff + (p + 1) * MR + 6]);
+            c6_0 = x6_1.fma(b0_1, c6_0); c6_1 = x6_1.fma(b1_1, c6_1);
+            FloatVector x7_1 = FloatVector.broadcast(S, ap[aOff + (p + 1) * MR + 7]);
+            c7_0 = x7_1.fma(b0_1, c7_0); c7_1 = x7_1.fma(b1_1, c7_1);
+            FloatVector x8_1 = FloatVector.broadcast(S, ap[aOff + (p + 1) * MR + 8]);
+            c8_0 = x8_1.fma(b0_1, c8_0); c8_1 = x8_1.fma(b1_1, c8_1);
+            FloatVector x9_1 = FloatVector.broadcast(S, ap[aOff + (p + 1) * MR + 9]);
+            c9_0 = x9_1.fma(b0_1, c9_0); c9_1 = x9_1.fma(b1_1, c9_1);
+            FloatVector x10_1 = FloatVector.broadcast(S, ap[aOff + (p + 1) * MR + 10]);
+            c10_0 = x10_1.fma(b0_1, c10_0); c10_1 = x10_1.fma(b1_1, c10_1);
+            FloatVector x11_1 = FloatVector.broadcast(S, ap[aOff + (p + 1) * MR + 11]);
+            c11_0 = x11_1.fma(b0_1, c11_0); c11_1 = x11_1.fma(b1_1, c11_1);
         }
         for (; p < kc; p++) {
             int bi = bOff + (p) * NR;
-            int ai = aOff + (p) * MR;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + 8);
-            FloatVector x0 = FloatVector.broadcast(S, ap[ai]);
-            c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
-            FloatVector x1 = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
-            FloatVector x2 = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
-            FloatVector x3 = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
-            FloatVector x4 = FloatVector.broadcast(S, ap[ai + 4]);
-            c40 = x4.fma(b0, c40); c41 = x4.fma(b1, c41);
-            FloatVector x5 = FloatVector.broadcast(S, ap[ai + 5]);
-            c50 = x5.fma(b0, c50); c51 = x5.fma(b1, c51);
-            FloatVector x6 = FloatVector.broadcast(S, ap[ai + 6]);
-            c60 = x6.fma(b0, c60); c61 = x6.fma(b1, c61);
-            FloatVector x7 = FloatVector.broadcast(S, ap[ai + 7]);
-            c70 = x7.fma(b0, c70); c71 = x7.fma(b1, c71);
-            FloatVector x8 = FloatVector.broadcast(S, ap[ai + 8]);
-            c80 = x8.fma(b0, c80); c81 = x8.fma(b1, c81);
-            FloatVector x9 = FloatVector.broadcast(S, ap[ai + 9]);
-            c90 = x9.fma(b0, c90); c91 = x9.fma(b1, c91);
-            FloatVector x10 = FloatVector.broadcast(S, ap[ai + 10]);
-            c100 = x10.fma(b0, c100); c101 = x10.fma(b1, c101);
-            FloatVector x11 = FloatVector.broadcast(S, ap[ai + 11]);
-            c110 = x11.fma(b0, c110); c111 = x11.fma(b1, c111);
+            FloatVector x0 = FloatVector.broadcast(S, ap[aOff + (p) * MR]);
+            c0_0 = x0.fma(b0, c0_0); c0_1 = x0.fma(b1, c0_1);
+            FloatVector x1 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 1]);
+            c1_0 = x1.fma(b0, c1_0); c1_1 = x1.fma(b1, c1_1);
+            FloatVector x2 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 2]);
+            c2_0 = x2.fma(b0, c2_0); c2_1 = x2.fma(b1, c2_1);
+            FloatVector x3 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 3]);
+            c3_0 = x3.fma(b0, c3_0); c3_1 = x3.fma(b1, c3_1);
+            FloatVector x4 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 4]);
+            c4_0 = x4.fma(b0, c4_0); c4_1 = x4.fma(b1, c4_1);
+            FloatVector x5 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 5]);
+            c5_0 = x5.fma(b0, c5_0); c5_1 = x5.fma(b1, c5_1);
+            FloatVector x6 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 6]);
+            c6_0 = x6.fma(b0, c6_0); c6_1 = x6.fma(b1, c6_1);
+            FloatVector x7 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 7]);
+            c7_0 = x7.fma(b0, c7_0); c7_1 = x7.fma(b1, c7_1);
+            FloatVector x8 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 8]);
+            c8_0 = x8.fma(b0, c8_0); c8_1 = x8.fma(b1, c8_1);
+            FloatVector x9 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 9]);
+            c9_0 = x9.fma(b0, c9_0); c9_1 = x9.fma(b1, c9_1);
+            FloatVector x10 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 10]);
+            c10_0 = x10.fma(b0, c10_0); c10_1 = x10.fma(b1, c10_1);
+            FloatVector x11 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 11]);
+            c11_0 = x11.fma(b0, c11_0); c11_1 = x11.fma(b1, c11_1);
         }
-        if (cols == NR) {
-            full(c00, alpha, beta, c, cOff + 0 * ldc + 0);
-            full(c01, alpha, beta, c, cOff + 0 * ldc + 8);
-            if (rows > 1) {
-                full(c10, alpha, beta, c, cOff + 1 * ldc + 0);
-                full(c11, alpha, beta, c, cOff + 1 * ldc + 8);
-            }
-            if (rows > 2) {
-                full(c20, alpha, beta, c, cOff + 2 * ldc + 0);
-                full(c21, alpha, beta, c, cOff + 2 * ldc + 8);
-            }
-            if (rows > 3) {
-                full(c30, alpha, beta, c, cOff + 3 * ldc + 0);
-                full(c31, alpha, beta, c, cOff + 3 * ldc + 8);
-            }
-            if (rows > 4) {
-                full(c40, alpha, beta, c, cOff + 4 * ldc + 0);
-                full(c41, alpha, beta, c, cOff + 4 * ldc + 8);
-            }
-            if (rows > 5) {
-                full(c50, alpha, beta, c, cOff + 5 * ldc + 0);
-                full(c51, alpha, beta, c, cOff + 5 * ldc + 8);
-            }
-            if (rows > 6) {
-                full(c60, alpha, beta, c, cOff + 6 * ldc + 0);
-                full(c61, alpha, beta, c, cOff + 6 * ldc + 8);
-            }
-            if (rows > 7) {
-                full(c70, alpha, beta, c, cOff + 7 * ldc + 0);
-                full(c71, alpha, beta, c, cOff + 7 * ldc + 8);
-            }
-            if (rows > 8) {
-                full(c80, alpha, beta, c, cOff + 8 * ldc + 0);
-                full(c81, alpha, beta, c, cOff + 8 * ldc + 8);
-            }
-            if (rows > 9) {
-                full(c90, alpha, beta, c, cOff + 9 * ldc + 0);
-                full(c91, alpha, beta, c, cOff + 9 * ldc + 8);
-            }
-            if (rows > 10) {
-                full(c100, alpha, beta, c, cOff + 10 * ldc + 0);
-                full(c101, alpha, beta, c, cOff + 10 * ldc + 8);
-            }
-            if (rows > 11) {
-                full(c110, alpha, beta, c, cOff + 11 * ldc + 0);
-                full(c111, alpha, beta, c, cOff + 11 * ldc + 8);
-            }
-        } else {
-            partial(c00, alpha, beta, c, cOff + 0 * ldc + 0, cols - 0);
-            partial(c01, alpha, beta, c, cOff + 0 * ldc + 8, cols - 8);
-            if (rows > 1) {
-                partial(c10, alpha, beta, c, cOff + 1 * ldc + 0, cols - 0);
-                partial(c11, alpha, beta, c, cOff + 1 * ldc + 8, cols - 8);
-            }
-            if (rows > 2) {
-                partial(c20, alpha, beta, c, cOff + 2 * ldc + 0, cols - 0);
-                partial(c21, alpha, beta, c, cOff + 2 * ldc + 8, cols - 8);
-            }
-            if (rows > 3) {
-                partial(c30, alpha, beta, c, cOff + 3 * ldc + 0, cols - 0);
-                partial(c31, alpha, beta, c, cOff + 3 * ldc + 8, cols - 8);
-            }
-            if (rows > 4) {
-                partial(c40, alpha, beta, c, cOff + 4 * ldc + 0, cols - 0);
-                partial(c41, alpha, beta, c, cOff + 4 * ldc + 8, cols - 8);
-            }
-            if (rows > 5) {
-                partial(c50, alpha, beta, c, cOff + 5 * ldc + 0, cols - 0);
-                partial(c51, alpha, beta, c, cOff + 5 * ldc + 8, cols - 8);
-            }
-            if (rows > 6) {
-                partial(c60, alpha, beta, c, cOff + 6 * ldc + 0, cols - 0);
-                partial(c61, alpha, beta, c, cOff + 6 * ldc + 8, cols - 8);
-            }
-            if (rows > 7) {
-                partial(c70, alpha, beta, c, cOff + 7 * ldc + 0, cols - 0);
-                partial(c71, alpha, beta, c, cOff + 7 * ldc + 8, cols - 8);
-            }
-            if (rows > 8) {
-                partial(c80, alpha, beta, c, cOff + 8 * ldc + 0, cols - 0);
-                partial(c81, alpha, beta, c, cOff + 8 * ldc + 8, cols - 8);
-            }
-            if (rows > 9) {
-                partial(c90, alpha, beta, c, cOff + 9 * ldc + 0, cols - 0);
-                partial(c91, alpha, beta, c, cOff + 9 * ldc + 8, cols - 8);
-            }
-            if (rows > 10) {
-                partial(c100, alpha, beta, c, cOff + 10 * ldc + 0, cols - 0);
-                partial(c101, alpha, beta, c, cOff + 10 * ldc + 8, cols - 8);
-            }
-            if (rows > 11) {
-                partial(c110, alpha, beta, c, cOff + 11 * ldc + 0, cols - 0);
-                partial(c111, alpha, beta, c, cOff + 11 * ldc + 8, cols - 8);
-            }
-        }
+        c0_0.intoArray(tile, 0); c0_1.intoArray(tile, 8);
+        c1_0.intoArray(tile, 16); c1_1.intoArray(tile, 24);
+        c2_0.intoArray(tile, 32); c2_1.intoArray(tile, 40);
+        c3_0.intoArray(tile, 48); c3_1.intoArray(tile, 56);
+        c4_0.intoArray(tile, 64); c4_1.intoArray(tile, 72);
+        c5_0.intoArray(tile, 80); c5_1.intoArray(tile, 88);
+        c6_0.intoArray(tile, 96); c6_1.intoArray(tile, 104);
+        c7_0.intoArray(tile, 112); c7_1.intoArray(tile, 120);
+        c8_0.intoArray(tile, 128); c8_1.intoArray(tile, 136);
+        c9_0.intoArray(tile, 144); c9_1.intoArray(tile, 152);
+        c10_0.intoArray(tile, 160); c10_1.intoArray(tile, 168);
+        c11_0.intoArray(tile, 176); c11_1.intoArray(tile, 184);
+        writeBack(tile, rows, cols, alpha, beta, c, cOff, ldc);
     }
 
     @Override
-    public void multiply(float[] a, int aRow0, int lda, int rows, float[] bp, int bOff, int kc,
-                         float alpha, float beta, float[] c, int cOff, int ldc, int cols) {
+    public void multiply(float[] a, int aRow0, int lda, int rows, float[] bp, int bOff, int ldbp, int kc,
+                         float alpha, float beta, float[] c, int cOff, int ldc, int cols, float[] tile) {
+        // Rows past `rows` re-read the last real row (their sums are never stored).
         int a0 = aRow0;
         int a1 = rows > 1 ? a0 + lda : a0;
         int a2 = rows > 2 ? a1 + lda : a1;
@@ -245,165 +165,141 @@ final class Tile256x12x16 implements TileKernel {
         int a9 = rows > 9 ? a8 + lda : a8;
         int a10 = rows > 10 ? a9 + lda : a9;
         int a11 = rows > 11 ? a10 + lda : a10;
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
-        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        FloatVector c80 = FloatVector.zero(S), c81 = FloatVector.zero(S);
-        FloatVector c90 = FloatVector.zero(S), c91 = FloatVector.zero(S);
-        FloatVector c100 = FloatVector.zero(S), c101 = FloatVector.zero(S);
-        FloatVector c110 = FloatVector.zero(S), c111 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            int bi = bOff + p * NR;
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+        FloatVector c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S);
+        FloatVector c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S);
+        FloatVector c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S);
+        FloatVector c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
+        int p = 0;
+        for (; p <= kc - 2; p += 2) {
+            int bi_0 = bOff + (p) * ldbp;
+            FloatVector b0_0 = FloatVector.fromArray(S, bp, bi_0);
+            FloatVector b1_0 = FloatVector.fromArray(S, bp, bi_0 + 8);
+            FloatVector x0_0 = FloatVector.broadcast(S, a[a0 + p]);
+            c0_0 = x0_0.fma(b0_0, c0_0); c0_1 = x0_0.fma(b1_0, c0_1);
+            FloatVector x1_0 = FloatVector.broadcast(S, a[a1 + p]);
+            c1_0 = x1_0.fma(b0_0, c1_0); c1_1 = x1_0.fma(b1_0, c1_1);
+            FloatVector x2_0 = FloatVector.broadcast(S, a[a2 + p]);
+            c2_0 = x2_0.fma(b0_0, c2_0); c2_1 = x2_0.fma(b1_0, c2_1);
+            FloatVector x3_0 = FloatVector.broadcast(S, a[a3 + p]);
+            c3_0 = x3_0.fma(b0_0, c3_0); c3_1 = x3_0.fma(b1_0, c3_1);
+            FloatVector x4_0 = FloatVector.broadcast(S, a[a4 + p]);
+            c4_0 = x4_0.fma(b0_0, c4_0); c4_1 = x4_0.fma(b1_0, c4_1);
+            FloatVector x5_0 = FloatVector.broadcast(S, a[a5 + p]);
+            c5_0 = x5_0.fma(b0_0, c5_0); c5_1 = x5_0.fma(b1_0, c5_1);
+            FloatVector x6_0 = FloatVector.broadcast(S, a[a6 + p]);
+            c6_0 = x6_0.fma(b0_0, c6_0); c6_1 = x6_0.fma(b1_0, c6_1);
+            FloatVector x7_0 = FloatVector.broadcast(S, a[a7 + p]);
+            c7_0 = x7_0.fma(b0_0, c7_0); c7_1 = x7_0.fma(b1_0, c7_1);
+            FloatVector x8_0 = FloatVector.broadcast(S, a[a8 + p]);
+            c8_0 = x8_0.fma(b0_0, c8_0); c8_1 = x8_0.fma(b1_0, c8_1);
+            FloatVector x9_0 = FloatVector.broadcast(S, a[a9 + p]);
+            c9_0 = x9_0.fma(b0_0, c9_0); c9_1 = x9_0.fma(b1_0, c9_1);
+            FloatVector x10_0 = FloatVector.broadcast(S, a[a10 + p]);
+            c10_0 = x10_0.fma(b0_0, c10_0); c10_1 = x10_0.fma(b1_0, c10_1);
+            FloatVector x11_0 = FloatVector.broadcast(S, a[a11 + p]);
+            c11_0 = x11_0.fma(b0_0, c11_0); c11_1 = x11_0.fma(b1_0, c11_1);
+            int bi_1 = bOff + (p + 1) * ldbp;
+            FloatVector b0_1 = FloatVector.fromArray(S, bp, bi_1);
+            FloatVector b1_1 = FloatVector.fromArray(S, bp, bi_1 + 8);
+            FloatVector x0_1 = FloatVector.broadcast(S, a[a0 + p + 1]);
+            c0_0 = x0_1.fma(b0_1, c0_0); c0_1 = x0_1.fma(b1_1, c0_1);
+            FloatVector x1_1 = FloatVector.broadcast(S, a[a1 + p + 1]);
+            c1_0 = x1_1.fma(b0_1, c1_0); c1_1 = x1_1.fma(b1_1, c1_1);
+            FloatVector x2_1 = FloatVector.broadcast(S, a[a2 + p + 1]);
+            c2_0 = x2_1.fma(b0_1, c2_0); c2_1 = x2_1.fma(b1_1, c2_1);
+            FloatVector x3_1 = FloatVector.broadcast(S, a[a3 + p + 1]);
+            c3_0 = x3_1.fma(b0_1, c3_0); c3_1 = x3_1.fma(b1_1, c3_1);
+            FloatVector x4_1 = FloatVector.broadcast(S, a[a4 + p + 1]);
+            c4_0 = x4_1.fma(b0_1, c4_0); c4_1 = x4_1.fma(b1_1, c4_1);
+            FloatVector x5_1 = FloatVector.broadcast(S, a[a5 + p + 1]);
+            c5_0 = x5_1.fma(b0_1, c5_0); c5_1 = x5_1.fma(b1_1, c5_1);
+            FloatVector x6_1 = FloatVector.broadcast(S, a[a6 + p + 1]);
+            c6_0 = x6_1.fma(b0_1, c6_0); c6_1 = x6_1.fma(b1_1, c6_1);
+            FloatVector x7_1 = FloatVector.broadcast(S, a[a7 + p + 1]);
+            c7_0 = x7_1.fma(b0_1, c7_0); c7_1 = x7_1.fma(b1_1, c7_1);
+            FloatVector x8_1 = FloatVector.broadcast(S, a[a8 + p + 1]);
+            c8_0 = x8_1.fma(b0_1, c8_0); c8_1 = x8_1.fma(b1_1, c8_1);
+            FloatVector x9_1 = FloatVector.broadcast(S, a[a9 + p + 1]);
+            c9_0 = x9_1.fma(b0_1, c9_0); c9_1 = x9_1.fma(b1_1, c9_1);
+            FloatVector x10_1 = FloatVector.broadcast(S, a[a10 + p + 1]);
+            c10_0 = x10_1.fma(b0_1, c10_0); c10_1 = x10_1.fma(b1_1, c10_1);
+            FloatVector x11_1 = FloatVector.broadcast(S, a[a11 + p + 1]);
+            c11_0 = x11_1.fma(b0_1, c11_0); c11_1 = x11_1.fma(b1_1, c11_1);
+        }
+        for (; p < kc; p++) {
+            int bi = bOff + (p) * ldbp;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + 8);
             FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);
-            c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+            c0_0 = x0.fma(b0, c0_0); c0_1 = x0.fma(b1, c0_1);
             FloatVector x1 = FloatVector.broadcast(S, a[a1 + p]);
-            c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+            c1_0 = x1.fma(b0, c1_0); c1_1 = x1.fma(b1, c1_1);
             FloatVector x2 = FloatVector.broadcast(S, a[a2 + p]);
-            c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+            c2_0 = x2.fma(b0, c2_0); c2_1 = x2.fma(b1, c2_1);
             FloatVector x3 = FloatVector.broadcast(S, a[a3 + p]);
-            c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
+            c3_0 = x3.fma(b0, c3_0); c3_1 = x3.fma(b1, c3_1);
             FloatVector x4 = FloatVector.broadcast(S, a[a4 + p]);
-            c40 = x4.fma(b0, c40); c41 = x4.fma(b1, c41);
+            c4_0 = x4.fma(b0, c4_0); c4_1 = x4.fma(b1, c4_1);
             FloatVector x5 = FloatVector.broadcast(S, a[a5 + p]);
-            c50 = x5.fma(b0, c50); c51 = x5.fma(b1, c51);
+            c5_0 = x5.fma(b0, c5_0); c5_1 = x5.fma(b1, c5_1);
             FloatVector x6 = FloatVector.broadcast(S, a[a6 + p]);
-            c60 = x6.fma(b0, c60); c61 = x6.fma(b1, c61);
+            c6_0 = x6.fma(b0, c6_0); c6_1 = x6.fma(b1, c6_1);
             FloatVector x7 = FloatVector.broadcast(S, a[a7 + p]);
-            c70 = x7.fma(b0, c70); c71 = x7.fma(b1, c71);
+            c7_0 = x7.fma(b0, c7_0); c7_1 = x7.fma(b1, c7_1);
             FloatVector x8 = FloatVector.broadcast(S, a[a8 + p]);
-            c80 = x8.fma(b0, c80); c81 = x8.fma(b1, c81);
+            c8_0 = x8.fma(b0, c8_0); c8_1 = x8.fma(b1, c8_1);
             FloatVector x9 = FloatVector.broadcast(S, a[a9 + p]);
-            c90 = x9.fma(b0, c90); c91 = x9.fma(b1, c91);
+            c9_0 = x9.fma(b0, c9_0); c9_1 = x9.fma(b1, c9_1);
             FloatVector x10 = FloatVector.broadcast(S, a[a10 + p]);
-            c100 = x10.fma(b0, c100); c101 = x10.fma(b1, c101);
+            c10_0 = x10.fma(b0, c10_0); c10_1 = x10.fma(b1, c10_1);
             FloatVector x11 = FloatVector.broadcast(S, a[a11 + p]);
-            c110 = x11.fma(b0, c110); c111 = x11.fma(b1, c111);
+            c11_0 = x11.fma(b0, c11_0); c11_1 = x11.fma(b1, c11_1);
         }
-        if (cols == NR) {
-            full(c00, alpha, beta, c, cOff + 0 * ldc + 0);
-            full(c01, alpha, beta, c, cOff + 0 * ldc + 8);
-            if (rows > 1) {
-                full(c10, alpha, beta, c, cOff + 1 * ldc + 0);
-                full(c11, alpha, beta, c, cOff + 1 * ldc + 8);
-            }
-            if (rows > 2) {
-                full(c20, alpha, beta, c, cOff + 2 * ldc + 0);
-                full(c21, alpha, beta, c, cOff + 2 * ldc + 8);
-            }
-            if (rows > 3) {
-                full(c30, alpha, beta, c, cOff + 3 * ldc + 0);
-                full(c31, alpha, beta, c, cOff + 3 * ldc + 8);
-            }
-            if (rows > 4) {
-                full(c40, alpha, beta, c, cOff + 4 * ldc + 0);
-                full(c41, alpha, beta, c, cOff + 4 * ldc + 8);
-            }
-            if (rows > 5) {
-                full(c50, alpha, beta, c, cOff + 5 * ldc + 0);
-                full(c51, alpha, beta, c, cOff + 5 * ldc + 8);
-            }
-            if (rows > 6) {
-                full(c60, alpha, beta, c, cOff + 6 * ldc + 0);
-                full(c61, alpha, beta, c, cOff + 6 * ldc + 8);
-            }
-            if (rows > 7) {
-                full(c70, alpha, beta, c, cOff + 7 * ldc + 0);
-                full(c71, alpha, beta, c, cOff + 7 * ldc + 8);
-            }
-            if (rows > 8) {
-                full(c80, alpha, beta, c, cOff + 8 * ldc + 0);
-                full(c81, alpha, beta, c, cOff + 8 * ldc + 8);
-            }
-            if (rows > 9) {
-                full(c90, alpha, beta, c, cOff + 9 * ldc + 0);
-                full(c91, alpha, beta, c, cOff + 9 * ldc + 8);
-            }
-            if (rows > 10) {
-                full(c100, alpha, beta, c, cOff + 10 * ldc + 0);
-                full(c101, alpha, beta, c, cOff + 10 * ldc + 8);
-            }
-            if (rows > 11) {
-                full(c110, alpha, beta, c, cOff + 11 * ldc + 0);
-                full(c111, alpha, beta, c, cOff + 11 * ldc + 8);
-            }
-        } else {
-            partial(c00, alpha, beta, c, cOff + 0 * ldc + 0, cols - 0);
-            partial(c01, alpha, beta, c, cOff + 0 * ldc + 8, cols - 8);
-            if (rows > 1) {
-                partial(c10, alpha, beta, c, cOff + 1 * ldc + 0, cols - 0);
-                partial(c11, alpha, beta, c, cOff + 1 * ldc + 8, cols - 8);
-            }
-            if (rows > 2) {
-                partial(c20, alpha, beta, c, cOff + 2 * ldc + 0, cols - 0);
-                partial(c21, alpha, beta, c, cOff + 2 * ldc + 8, cols - 8);
-            }
-            if (rows > 3) {
-                partial(c30, alpha, beta, c, cOff + 3 * ldc + 0, cols - 0);
-                partial(c31, alpha, beta, c, cOff + 3 * ldc + 8, cols - 8);
-            }
-            if (rows > 4) {
-                partial(c40, alpha, beta, c, cOff + 4 * ldc + 0, cols - 0);
-                partial(c41, alpha, beta, c, cOff + 4 * ldc + 8, cols - 8);
-            }
-            if (rows > 5) {
-                partial(c50, alpha, beta, c, cOff + 5 * ldc + 0, cols - 0);
-                partial(c51, alpha, beta, c, cOff + 5 * ldc + 8, cols - 8);
-            }
-            if (rows > 6) {
-                partial(c60, alpha, beta, c, cOff + 6 * ldc + 0, cols - 0);
-                partial(c61, alpha, beta, c, cOff + 6 * ldc + 8, cols - 8);
-            }
-            if (rows > 7) {
-                partial(c70, alpha, beta, c, cOff + 7 * ldc + 0, cols - 0);
-                partial(c71, alpha, beta, c, cOff + 7 * ldc + 8, cols - 8);
-            }
-            if (rows > 8) {
-                partial(c80, alpha, beta, c, cOff + 8 * ldc + 0, cols - 0);
-                partial(c81, alpha, beta, c, cOff + 8 * ldc + 8, cols - 8);
-            }
-            if (rows > 9) {
-                partial(c90, alpha, beta, c, cOff + 9 * ldc + 0, cols - 0);
-                partial(c91, alpha, beta, c, cOff + 9 * ldc + 8, cols - 8);
-            }
-            if (rows > 10) {
-                partial(c100, alpha, beta, c, cOff + 10 * ldc + 0, cols - 0);
-                partial(c101, alpha, beta, c, cOff + 10 * ldc + 8, cols - 8);
-            }
-            if (rows > 11) {
-                partial(c110, alpha, beta, c, cOff + 11 * ldc + 0, cols - 0);
-                partial(c111, alpha, beta, c, cOff + 11 * ldc + 8, cols - 8);
-            }
-        }
+        c0_0.intoArray(tile, 0); c0_1.intoArray(tile, 8);
+        c1_0.intoArray(tile, 16); c1_1.intoArray(tile, 24);
+        c2_0.intoArray(tile, 32); c2_1.intoArray(tile, 40);
+        c3_0.intoArray(tile, 48); c3_1.intoArray(tile, 56);
+        c4_0.intoArray(tile, 64); c4_1.intoArray(tile, 72);
+        c5_0.intoArray(tile, 80); c5_1.intoArray(tile, 88);
+        c6_0.intoArray(tile, 96); c6_1.intoArray(tile, 104);
+        c7_0.intoArray(tile, 112); c7_1.intoArray(tile, 120);
+        c8_0.intoArray(tile, 128); c8_1.intoArray(tile, 136);
+        c9_0.intoArray(tile, 144); c9_1.intoArray(tile, 152);
+        c10_0.intoArray(tile, 160); c10_1.intoArray(tile, 168);
+        c11_0.intoArray(tile, 176); c11_1.intoArray(tile, 184);
+        writeBack(tile, rows, cols, alpha, beta, c, cOff, ldc);
     }
 
-
-    /** c = alpha * acc + beta * c for one full vector at ci; C is not read when beta == 0. */
-    private static void full(FloatVector acc, float alpha, float beta, float[] c, int ci) {
-        FloatVector scaled = acc.mul(alpha);
-        if (beta != 0f) {
-            FloatVector old = FloatVector.fromArray(S, c, ci);
-            scaled = beta == 1f ? scaled.add(old) : old.fma(FloatVector.broadcast(S, beta), scaled);
-        }
-        scaled.intoArray(c, ci);
-    }
-
-    /** As {@link #full} for the first n lanes at ci only (nothing when n <= 0). */
-    private static void partial(FloatVector acc, float alpha, float beta, float[] c, int ci, int n) {
-        if (n <= 0) {
+    /**
+     * {@code C = alpha * T + beta * C} on the first {@code rows x cols} of the tile T ([MR, NR] row-major
+     * from 0); C is [rows, ldc] from cOff and not read when {@code beta == 0}.
+     */
+    private static void writeBack(float[] t, int rows, int cols, float alpha, float beta,
+                                  float[] c, int cOff, int ldc) {
+        if (cols != NR) {
+            TileEdge.merge(t, NR, rows, cols, alpha, beta, c, cOff, ldc);
             return;
         }
-        VectorMask<Float> lanes = S.indexInRange(0, n);
-        FloatVector scaled = acc.mul(alpha);
-        if (beta != 0f) {
-            scaled = FloatVector.fromArray(S, c, ci, lanes).fma(FloatVector.broadcast(S, beta), scaled);
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        if (beta == 0f) {
+            for (int r = 0, o = cOff; r < rows; r++, o += ldc) {
+                FloatVector.fromArray(S, t, r * NR).mul(va).intoArray(c, o);
+                FloatVector.fromArray(S, t, r * NR + 8).mul(va).intoArray(c, o + 8);
+            }
+        } else {
+            FloatVector vb = FloatVector.broadcast(S, beta);
+            for (int r = 0, o = cOff; r < rows; r++, o += ldc) {
+                FloatVector.fromArray(S, c, o).fma(vb, FloatVector.fromArray(S, t, r * NR).mul(va)).intoArray(c, o);
+                FloatVector.fromArray(S, c, o + 8).fma(vb, FloatVector.fromArray(S, t, r * NR + 8).mul(va)).intoArray(c, o + 8);
+            }
         }
-        scaled.intoArray(c, ci, lanes);
     }
 }

@@ -1,12 +1,19 @@
 package io.isthmus.kernels.simd;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The 8 x 32 register tile on 512-bit vectors: 16 accumulators, 2 B vectors and one
- * broadcast A value live per step, which fits the 32 vector registers of AVX-512.
+ * broadcast A value live per step (19 of the 32 vector registers of AVX-512).
+ *
+ * <p>Generated code, kept flat on purpose: once a method passes C2's node budget, C2 stops inlining
+ * (even the Vector API's own methods, which then run their boxed Java fallbacks), and an accumulator
+ * handed to a method that is not inlined is boxed. So the k loop has no calls, full tiles are written
+ * to C straight from the registers, and edge tiles go through the float[] scratch to {@link TileEdge}.
+ * Writing full tiles straight from registers measured 1-3% faster than the narrower tiles' way
+ * through the scratch (same JVM, interleaved) and still fits the budget on JDK 25; the 12-row
+ * 256-bit tile did not (it fell back to boxed code: 0.7 GFLOPS at 64^3).
  */
 final class Tile512x8x32 implements TileKernel {
 
@@ -31,106 +38,100 @@ final class Tile512x8x32 implements TileKernel {
 
     @Override
     public void multiplyPacked(float[] ap, int aOff, int rows, float[] bp, int bOff, int kc,
-                               float alpha, float beta, float[] c, int cOff, int ldc, int cols) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
-        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+                               float alpha, float beta, float[] c, int cOff, int ldc, int cols, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
         int p = 0;
         for (; p < kc; p++) {
             int bi = bOff + (p) * NR;
-            int ai = aOff + (p) * MR;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + 16);
-            FloatVector x0 = FloatVector.broadcast(S, ap[ai]);
-            c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
-            FloatVector x1 = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
-            FloatVector x2 = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
-            FloatVector x3 = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
-            FloatVector x4 = FloatVector.broadcast(S, ap[ai + 4]);
-            c40 = x4.fma(b0, c40); c41 = x4.fma(b1, c41);
-            FloatVector x5 = FloatVector.broadcast(S, ap[ai + 5]);
-            c50 = x5.fma(b0, c50); c51 = x5.fma(b1, c51);
-            FloatVector x6 = FloatVector.broadcast(S, ap[ai + 6]);
-            c60 = x6.fma(b0, c60); c61 = x6.fma(b1, c61);
-            FloatVector x7 = FloatVector.broadcast(S, ap[ai + 7]);
-            c70 = x7.fma(b0, c70); c71 = x7.fma(b1, c71);
+            FloatVector x0 = FloatVector.broadcast(S, ap[aOff + (p) * MR]);
+            c0_0 = x0.fma(b0, c0_0); c0_1 = x0.fma(b1, c0_1);
+            FloatVector x1 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 1]);
+            c1_0 = x1.fma(b0, c1_0); c1_1 = x1.fma(b1, c1_1);
+            FloatVector x2 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 2]);
+            c2_0 = x2.fma(b0, c2_0); c2_1 = x2.fma(b1, c2_1);
+            FloatVector x3 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 3]);
+            c3_0 = x3.fma(b0, c3_0); c3_1 = x3.fma(b1, c3_1);
+            FloatVector x4 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 4]);
+            c4_0 = x4.fma(b0, c4_0); c4_1 = x4.fma(b1, c4_1);
+            FloatVector x5 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 5]);
+            c5_0 = x5.fma(b0, c5_0); c5_1 = x5.fma(b1, c5_1);
+            FloatVector x6 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 6]);
+            c6_0 = x6.fma(b0, c6_0); c6_1 = x6.fma(b1, c6_1);
+            FloatVector x7 = FloatVector.broadcast(S, ap[aOff + (p) * MR + 7]);
+            c7_0 = x7.fma(b0, c7_0); c7_1 = x7.fma(b1, c7_1);
         }
-        if (cols == NR) {
-            full(c00, alpha, beta, c, cOff + 0 * ldc + 0);
-            full(c01, alpha, beta, c, cOff + 0 * ldc + 16);
-            if (rows > 1) {
-                full(c10, alpha, beta, c, cOff + 1 * ldc + 0);
-                full(c11, alpha, beta, c, cOff + 1 * ldc + 16);
-            }
-            if (rows > 2) {
-                full(c20, alpha, beta, c, cOff + 2 * ldc + 0);
-                full(c21, alpha, beta, c, cOff + 2 * ldc + 16);
-            }
-            if (rows > 3) {
-                full(c30, alpha, beta, c, cOff + 3 * ldc + 0);
-                full(c31, alpha, beta, c, cOff + 3 * ldc + 16);
-            }
-            if (rows > 4) {
-                full(c40, alpha, beta, c, cOff + 4 * ldc + 0);
-                full(c41, alpha, beta, c, cOff + 4 * ldc + 16);
-            }
-            if (rows > 5) {
-                full(c50, alpha, beta, c, cOff + 5 * ldc + 0);
-                full(c51, alpha, beta, c, cOff + 5 * ldc + 16);
-            }
-            if (rows > 6) {
-                full(c60, alpha, beta, c, cOff + 6 * ldc + 0);
-                full(c61, alpha, beta, c, cOff + 6 * ldc + 16);
-            }
-            if (rows > 7) {
-                full(c70, alpha, beta, c, cOff + 7 * ldc + 0);
-                full(c71, alpha, beta, c, cOff + 7 * ldc + 16);
+        if (rows == MR && cols == NR) {
+            FloatVector va = FloatVector.broadcast(S, alpha);
+            if (beta == 0f) {
+                int o0 = cOff;
+                c0_0.mul(va).intoArray(c, o0); c0_1.mul(va).intoArray(c, o0 + 16);
+                int o1 = cOff + 1 * ldc;
+                c1_0.mul(va).intoArray(c, o1); c1_1.mul(va).intoArray(c, o1 + 16);
+                int o2 = cOff + 2 * ldc;
+                c2_0.mul(va).intoArray(c, o2); c2_1.mul(va).intoArray(c, o2 + 16);
+                int o3 = cOff + 3 * ldc;
+                c3_0.mul(va).intoArray(c, o3); c3_1.mul(va).intoArray(c, o3 + 16);
+                int o4 = cOff + 4 * ldc;
+                c4_0.mul(va).intoArray(c, o4); c4_1.mul(va).intoArray(c, o4 + 16);
+                int o5 = cOff + 5 * ldc;
+                c5_0.mul(va).intoArray(c, o5); c5_1.mul(va).intoArray(c, o5 + 16);
+                int o6 = cOff + 6 * ldc;
+                c6_0.mul(va).intoArray(c, o6); c6_1.mul(va).intoArray(c, o6 + 16);
+                int o7 = cOff + 7 * ldc;
+                c7_0.mul(va).intoArray(c, o7); c7_1.mul(va).intoArray(c, o7 + 16);
+            } else {
+                FloatVector vb = FloatVector.broadcast(S, beta);
+                int o0 = cOff;
+                FloatVector.fromArray(S, c, o0).fma(vb, c0_0.mul(va)).intoArray(c, o0);
+                FloatVector.fromArray(S, c, o0 + 16).fma(vb, c0_1.mul(va)).intoArray(c, o0 + 16);
+                int o1 = cOff + 1 * ldc;
+                FloatVector.fromArray(S, c, o1).fma(vb, c1_0.mul(va)).intoArray(c, o1);
+                FloatVector.fromArray(S, c, o1 + 16).fma(vb, c1_1.mul(va)).intoArray(c, o1 + 16);
+                int o2 = cOff + 2 * ldc;
+                FloatVector.fromArray(S, c, o2).fma(vb, c2_0.mul(va)).intoArray(c, o2);
+                FloatVector.fromArray(S, c, o2 + 16).fma(vb, c2_1.mul(va)).intoArray(c, o2 + 16);
+                int o3 = cOff + 3 * ldc;
+                FloatVector.fromArray(S, c, o3).fma(vb, c3_0.mul(va)).intoArray(c, o3);
+                FloatVector.fromArray(S, c, o3 + 16).fma(vb, c3_1.mul(va)).intoArray(c, o3 + 16);
+                int o4 = cOff + 4 * ldc;
+                FloatVector.fromArray(S, c, o4).fma(vb, c4_0.mul(va)).intoArray(c, o4);
+                FloatVector.fromArray(S, c, o4 + 16).fma(vb, c4_1.mul(va)).intoArray(c, o4 + 16);
+                int o5 = cOff + 5 * ldc;
+                FloatVector.fromArray(S, c, o5).fma(vb, c5_0.mul(va)).intoArray(c, o5);
+                FloatVector.fromArray(S, c, o5 + 16).fma(vb, c5_1.mul(va)).intoArray(c, o5 + 16);
+                int o6 = cOff + 6 * ldc;
+                FloatVector.fromArray(S, c, o6).fma(vb, c6_0.mul(va)).intoArray(c, o6);
+                FloatVector.fromArray(S, c, o6 + 16).fma(vb, c6_1.mul(va)).intoArray(c, o6 + 16);
+                int o7 = cOff + 7 * ldc;
+                FloatVector.fromArray(S, c, o7).fma(vb, c7_0.mul(va)).intoArray(c, o7);
+                FloatVector.fromArray(S, c, o7 + 16).fma(vb, c7_1.mul(va)).intoArray(c, o7 + 16);
             }
         } else {
-            partial(c00, alpha, beta, c, cOff + 0 * ldc + 0, cols - 0);
-            partial(c01, alpha, beta, c, cOff + 0 * ldc + 16, cols - 16);
-            if (rows > 1) {
-                partial(c10, alpha, beta, c, cOff + 1 * ldc + 0, cols - 0);
-                partial(c11, alpha, beta, c, cOff + 1 * ldc + 16, cols - 16);
-            }
-            if (rows > 2) {
-                partial(c20, alpha, beta, c, cOff + 2 * ldc + 0, cols - 0);
-                partial(c21, alpha, beta, c, cOff + 2 * ldc + 16, cols - 16);
-            }
-            if (rows > 3) {
-                partial(c30, alpha, beta, c, cOff + 3 * ldc + 0, cols - 0);
-                partial(c31, alpha, beta, c, cOff + 3 * ldc + 16, cols - 16);
-            }
-            if (rows > 4) {
-                partial(c40, alpha, beta, c, cOff + 4 * ldc + 0, cols - 0);
-                partial(c41, alpha, beta, c, cOff + 4 * ldc + 16, cols - 16);
-            }
-            if (rows > 5) {
-                partial(c50, alpha, beta, c, cOff + 5 * ldc + 0, cols - 0);
-                partial(c51, alpha, beta, c, cOff + 5 * ldc + 16, cols - 16);
-            }
-            if (rows > 6) {
-                partial(c60, alpha, beta, c, cOff + 6 * ldc + 0, cols - 0);
-                partial(c61, alpha, beta, c, cOff + 6 * ldc + 16, cols - 16);
-            }
-            if (rows > 7) {
-                partial(c70, alpha, beta, c, cOff + 7 * ldc + 0, cols - 0);
-                partial(c71, alpha, beta, c, cOff + 7 * ldc + 16, cols - 16);
-            }
+            c0_0.intoArray(tile, 0); c0_1.intoArray(tile, 16);
+            c1_0.intoArray(tile, 32); c1_1.intoArray(tile, 48);
+            c2_0.intoArray(tile, 64); c2_1.intoArray(tile, 80);
+            c3_0.intoArray(tile, 96); c3_1.intoArray(tile, 112);
+            c4_0.intoArray(tile, 128); c4_1.intoArray(tile, 144);
+            c5_0.intoArray(tile, 160); c5_1.intoArray(tile, 176);
+            c6_0.intoArray(tile, 192); c6_1.intoArray(tile, 208);
+            c7_0.intoArray(tile, 224); c7_1.intoArray(tile, 240);
+            TileEdge.merge(tile, NR, rows, cols, alpha, beta, c, cOff, ldc);
         }
     }
 
     @Override
-    public void multiply(float[] a, int aRow0, int lda, int rows, float[] bp, int bOff, int kc,
-                         float alpha, float beta, float[] c, int cOff, int ldc, int cols) {
+    public void multiply(float[] a, int aRow0, int lda, int rows, float[] bp, int bOff, int ldbp, int kc,
+                         float alpha, float beta, float[] c, int cOff, int ldc, int cols, float[] tile) {
+        // Rows past `rows` re-read the last real row (their sums are never stored).
         int a0 = aRow0;
         int a1 = rows > 1 ? a0 + lda : a0;
         int a2 = rows > 2 ? a1 + lda : a1;
@@ -139,121 +140,92 @@ final class Tile512x8x32 implements TileKernel {
         int a5 = rows > 5 ? a4 + lda : a4;
         int a6 = rows > 6 ? a5 + lda : a5;
         int a7 = rows > 7 ? a6 + lda : a6;
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
-        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            int bi = bOff + p * NR;
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+        int p = 0;
+        for (; p < kc; p++) {
+            int bi = bOff + (p) * ldbp;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + 16);
             FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);
-            c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+            c0_0 = x0.fma(b0, c0_0); c0_1 = x0.fma(b1, c0_1);
             FloatVector x1 = FloatVector.broadcast(S, a[a1 + p]);
-            c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+            c1_0 = x1.fma(b0, c1_0); c1_1 = x1.fma(b1, c1_1);
             FloatVector x2 = FloatVector.broadcast(S, a[a2 + p]);
-            c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+            c2_0 = x2.fma(b0, c2_0); c2_1 = x2.fma(b1, c2_1);
             FloatVector x3 = FloatVector.broadcast(S, a[a3 + p]);
-            c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
+            c3_0 = x3.fma(b0, c3_0); c3_1 = x3.fma(b1, c3_1);
             FloatVector x4 = FloatVector.broadcast(S, a[a4 + p]);
-            c40 = x4.fma(b0, c40); c41 = x4.fma(b1, c41);
+            c4_0 = x4.fma(b0, c4_0); c4_1 = x4.fma(b1, c4_1);
             FloatVector x5 = FloatVector.broadcast(S, a[a5 + p]);
-            c50 = x5.fma(b0, c50); c51 = x5.fma(b1, c51);
+            c5_0 = x5.fma(b0, c5_0); c5_1 = x5.fma(b1, c5_1);
             FloatVector x6 = FloatVector.broadcast(S, a[a6 + p]);
-            c60 = x6.fma(b0, c60); c61 = x6.fma(b1, c61);
+            c6_0 = x6.fma(b0, c6_0); c6_1 = x6.fma(b1, c6_1);
             FloatVector x7 = FloatVector.broadcast(S, a[a7 + p]);
-            c70 = x7.fma(b0, c70); c71 = x7.fma(b1, c71);
+            c7_0 = x7.fma(b0, c7_0); c7_1 = x7.fma(b1, c7_1);
         }
-        if (cols == NR) {
-            full(c00, alpha, beta, c, cOff + 0 * ldc + 0);
-            full(c01, alpha, beta, c, cOff + 0 * ldc + 16);
-            if (rows > 1) {
-                full(c10, alpha, beta, c, cOff + 1 * ldc + 0);
-                full(c11, alpha, beta, c, cOff + 1 * ldc + 16);
-            }
-            if (rows > 2) {
-                full(c20, alpha, beta, c, cOff + 2 * ldc + 0);
-                full(c21, alpha, beta, c, cOff + 2 * ldc + 16);
-            }
-            if (rows > 3) {
-                full(c30, alpha, beta, c, cOff + 3 * ldc + 0);
-                full(c31, alpha, beta, c, cOff + 3 * ldc + 16);
-            }
-            if (rows > 4) {
-                full(c40, alpha, beta, c, cOff + 4 * ldc + 0);
-                full(c41, alpha, beta, c, cOff + 4 * ldc + 16);
-            }
-            if (rows > 5) {
-                full(c50, alpha, beta, c, cOff + 5 * ldc + 0);
-                full(c51, alpha, beta, c, cOff + 5 * ldc + 16);
-            }
-            if (rows > 6) {
-                full(c60, alpha, beta, c, cOff + 6 * ldc + 0);
-                full(c61, alpha, beta, c, cOff + 6 * ldc + 16);
-            }
-            if (rows > 7) {
-                full(c70, alpha, beta, c, cOff + 7 * ldc + 0);
-                full(c71, alpha, beta, c, cOff + 7 * ldc + 16);
+        if (rows == MR && cols == NR) {
+            FloatVector va = FloatVector.broadcast(S, alpha);
+            if (beta == 0f) {
+                int o0 = cOff;
+                c0_0.mul(va).intoArray(c, o0); c0_1.mul(va).intoArray(c, o0 + 16);
+                int o1 = cOff + 1 * ldc;
+                c1_0.mul(va).intoArray(c, o1); c1_1.mul(va).intoArray(c, o1 + 16);
+                int o2 = cOff + 2 * ldc;
+                c2_0.mul(va).intoArray(c, o2); c2_1.mul(va).intoArray(c, o2 + 16);
+                int o3 = cOff + 3 * ldc;
+                c3_0.mul(va).intoArray(c, o3); c3_1.mul(va).intoArray(c, o3 + 16);
+                int o4 = cOff + 4 * ldc;
+                c4_0.mul(va).intoArray(c, o4); c4_1.mul(va).intoArray(c, o4 + 16);
+                int o5 = cOff + 5 * ldc;
+                c5_0.mul(va).intoArray(c, o5); c5_1.mul(va).intoArray(c, o5 + 16);
+                int o6 = cOff + 6 * ldc;
+                c6_0.mul(va).intoArray(c, o6); c6_1.mul(va).intoArray(c, o6 + 16);
+                int o7 = cOff + 7 * ldc;
+                c7_0.mul(va).intoArray(c, o7); c7_1.mul(va).intoArray(c, o7 + 16);
+            } else {
+                FloatVector vb = FloatVector.broadcast(S, beta);
+                int o0 = cOff;
+                FloatVector.fromArray(S, c, o0).fma(vb, c0_0.mul(va)).intoArray(c, o0);
+                FloatVector.fromArray(S, c, o0 + 16).fma(vb, c0_1.mul(va)).intoArray(c, o0 + 16);
+                int o1 = cOff + 1 * ldc;
+                FloatVector.fromArray(S, c, o1).fma(vb, c1_0.mul(va)).intoArray(c, o1);
+                FloatVector.fromArray(S, c, o1 + 16).fma(vb, c1_1.mul(va)).intoArray(c, o1 + 16);
+                int o2 = cOff + 2 * ldc;
+                FloatVector.fromArray(S, c, o2).fma(vb, c2_0.mul(va)).intoArray(c, o2);
+                FloatVector.fromArray(S, c, o2 + 16).fma(vb, c2_1.mul(va)).intoArray(c, o2 + 16);
+                int o3 = cOff + 3 * ldc;
+                FloatVector.fromArray(S, c, o3).fma(vb, c3_0.mul(va)).intoArray(c, o3);
+                FloatVector.fromArray(S, c, o3 + 16).fma(vb, c3_1.mul(va)).intoArray(c, o3 + 16);
+                int o4 = cOff + 4 * ldc;
+                FloatVector.fromArray(S, c, o4).fma(vb, c4_0.mul(va)).intoArray(c, o4);
+                FloatVector.fromArray(S, c, o4 + 16).fma(vb, c4_1.mul(va)).intoArray(c, o4 + 16);
+                int o5 = cOff + 5 * ldc;
+                FloatVector.fromArray(S, c, o5).fma(vb, c5_0.mul(va)).intoArray(c, o5);
+                FloatVector.fromArray(S, c, o5 + 16).fma(vb, c5_1.mul(va)).intoArray(c, o5 + 16);
+                int o6 = cOff + 6 * ldc;
+                FloatVector.fromArray(S, c, o6).fma(vb, c6_0.mul(va)).intoArray(c, o6);
+                FloatVector.fromArray(S, c, o6 + 16).fma(vb, c6_1.mul(va)).intoArray(c, o6 + 16);
+                int o7 = cOff + 7 * ldc;
+                FloatVector.fromArray(S, c, o7).fma(vb, c7_0.mul(va)).intoArray(c, o7);
+                FloatVector.fromArray(S, c, o7 + 16).fma(vb, c7_1.mul(va)).intoArray(c, o7 + 16);
             }
         } else {
-            partial(c00, alpha, beta, c, cOff + 0 * ldc + 0, cols - 0);
-            partial(c01, alpha, beta, c, cOff + 0 * ldc + 16, cols - 16);
-            if (rows > 1) {
-                partial(c10, alpha, beta, c, cOff + 1 * ldc + 0, cols - 0);
-                partial(c11, alpha, beta, c, cOff + 1 * ldc + 16, cols - 16);
-            }
-            if (rows > 2) {
-                partial(c20, alpha, beta, c, cOff + 2 * ldc + 0, cols - 0);
-                partial(c21, alpha, beta, c, cOff + 2 * ldc + 16, cols - 16);
-            }
-            if (rows > 3) {
-                partial(c30, alpha, beta, c, cOff + 3 * ldc + 0, cols - 0);
-                partial(c31, alpha, beta, c, cOff + 3 * ldc + 16, cols - 16);
-            }
-            if (rows > 4) {
-                partial(c40, alpha, beta, c, cOff + 4 * ldc + 0, cols - 0);
-                partial(c41, alpha, beta, c, cOff + 4 * ldc + 16, cols - 16);
-            }
-            if (rows > 5) {
-                partial(c50, alpha, beta, c, cOff + 5 * ldc + 0, cols - 0);
-                partial(c51, alpha, beta, c, cOff + 5 * ldc + 16, cols - 16);
-            }
-            if (rows > 6) {
-                partial(c60, alpha, beta, c, cOff + 6 * ldc + 0, cols - 0);
-                partial(c61, alpha, beta, c, cOff + 6 * ldc + 16, cols - 16);
-            }
-            if (rows > 7) {
-                partial(c70, alpha, beta, c, cOff + 7 * ldc + 0, cols - 0);
-                partial(c71, alpha, beta, c, cOff + 7 * ldc + 16, cols - 16);
-            }
+            c0_0.intoArray(tile, 0); c0_1.intoArray(tile, 16);
+            c1_0.intoArray(tile, 32); c1_1.intoArray(tile, 48);
+            c2_0.intoArray(tile, 64); c2_1.intoArray(tile, 80);
+            c3_0.intoArray(tile, 96); c3_1.intoArray(tile, 112);
+            c4_0.intoArray(tile, 128); c4_1.intoArray(tile, 144);
+            c5_0.intoArray(tile, 160); c5_1.intoArray(tile, 176);
+            c6_0.intoArray(tile, 192); c6_1.intoArray(tile, 208);
+            c7_0.intoArray(tile, 224); c7_1.intoArray(tile, 240);
+            TileEdge.merge(tile, NR, rows, cols, alpha, beta, c, cOff, ldc);
         }
-    }
-
-
-    /** c = alpha * acc + beta * c for one full vector at ci; C is not read when beta == 0. */
-    private static void full(FloatVector acc, float alpha, float beta, float[] c, int ci) {
-        FloatVector scaled = acc.mul(alpha);
-        if (beta != 0f) {
-            FloatVector old = FloatVector.fromArray(S, c, ci);
-            scaled = beta == 1f ? scaled.add(old) : old.fma(FloatVector.broadcast(S, beta), scaled);
-        }
-        scaled.intoArray(c, ci);
-    }
-
-    /** As {@link #full} for the first n lanes at ci only (nothing when n <= 0). */
-    private static void partial(FloatVector acc, float alpha, float beta, float[] c, int ci, int n) {
-        if (n <= 0) {
-            return;
-        }
-        VectorMask<Float> lanes = S.indexInRange(0, n);
-        FloatVector scaled = acc.mul(alpha);
-        if (beta != 0f) {
-            scaled = FloatVector.fromArray(S, c, ci, lanes).fma(FloatVector.broadcast(S, beta), scaled);
-        }
-        scaled.intoArray(c, ci, lanes);
     }
 }

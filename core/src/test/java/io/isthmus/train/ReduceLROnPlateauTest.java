@@ -1,0 +1,86 @@
+package io.isthmus.train;
+
+import io.isthmus.loss.CrossEntropyLoss;
+import io.isthmus.nn.Linear;
+import io.isthmus.nn.Sequential;
+import io.isthmus.optim.SGD;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * ReduceLROnPlateau on scripted metric sequences. History's "lr" is the rate each epoch trained
+ * with, so a reduction after epoch k shows in epoch k + 1.
+ */
+class ReduceLROnPlateauTest {
+
+    private record Result(List<Double> lrPerEpoch, double finalLr, String log) {
+    }
+
+    private static Result run(ReduceLROnPlateau plateau, double... score) {
+        var model = new Sequential(new Linear(2, 2, true, new SplittableRandom(1)));
+        var metric = new TrainFixtures.ScriptedMetric("score", score);
+        var log = new TrainFixtures.Captured();
+        var trainer = new Trainer(model, new CrossEntropyLoss(), new SGD(model.parameters(), 0.1), metric).logTo(log.stream);
+        History history = trainer.fit(TrainFixtures.loader(TrainFixtures.blobs(8, 2, 2, 1.0, 1), 8, false, 0),
+                score.length, null, metric, plateau);
+        return new Result(history.get("lr"), trainer.optimizer().lr(), log.text());
+    }
+
+    @Test
+    void reducesAfterPatienceEpochsWithoutImprovement() {
+        Result r = run(new ReduceLROnPlateau("score", "min", 0.5, 2, 0, 0, 0), 1, 1, 1, 1, 1, 1);
+        assertEquals(List.of(0.1, 0.1, 0.1, 0.05, 0.05, 0.025), r.lrPerEpoch());
+        assertEquals(0.025, r.finalLr());
+        assertTrue(r.log().contains("epoch 3: reducing learning rate from 0.1 to 0.05"), r.log());
+        assertTrue(r.log().contains("epoch 5: reducing learning rate from 0.05 to 0.025"), r.log());
+    }
+
+    @Test
+    void anImprovementRestartsPatience() {
+        Result r = run(new ReduceLROnPlateau("score", "min", 0.5, 2, 0, 0, 0), 1, 1, 0.5, 0.5, 0.5);
+        assertEquals(List.of(0.1, 0.1, 0.1, 0.1, 0.1), r.lrPerEpoch());
+        assertEquals(0.05, r.finalLr(), "reduced after epoch 5, the second without improving on 0.5");
+    }
+
+    @Test
+    void cooldownEpochsDoNotCountTowardsPatience() {
+        Result withCooldown = run(new ReduceLROnPlateau("score", "min", 0.5, 1, 0, 2, 0), 1, 1, 1, 1, 1, 1, 1);
+        assertEquals(List.of(0.1, 0.1, 0.05, 0.05, 0.05, 0.025, 0.025), withCooldown.lrPerEpoch());
+        Result cooldownOne = run(new ReduceLROnPlateau("score", "min", 0.5, 1, 0, 1, 0), 1, 1, 1, 1, 1);
+        assertEquals(List.of(0.1, 0.1, 0.05, 0.05, 0.025), cooldownOne.lrPerEpoch());
+        Result none = run(new ReduceLROnPlateau("score", "min", 0.5, 1, 0, 0, 0), 1, 1, 1, 1);
+        assertEquals(List.of(0.1, 0.1, 0.05, 0.025), none.lrPerEpoch());
+    }
+
+    @Test
+    void neverGoesBelowMinLr() {
+        Result r = run(new ReduceLROnPlateau("score", "min", 0.5, 1, 0, 0, 0.03), 1, 1, 1, 1, 1);
+        assertEquals(List.of(0.1, 0.1, 0.05, 0.03, 0.03), r.lrPerEpoch());
+        assertEquals(0.03, r.finalLr());
+        assertEquals(2, r.log().lines().filter(line -> line.contains("reducing")).count(), "no message once at minLr");
+    }
+
+    @Test
+    void minDeltaAndMaxMode() {
+        Result small = run(new ReduceLROnPlateau("score", "min", 0.5, 1, 0.1, 0, 0), 1, 0.95, 0.92);
+        assertEquals(List.of(0.1, 0.1, 0.05), small.lrPerEpoch(), "0.95 is not better than 1 by more than 0.1");
+        Result max = run(new ReduceLROnPlateau("score", "max", 0.5, 1, 0, 0, 0), 0.5, 0.6, 0.6, 0.7);
+        assertEquals(List.of(0.1, 0.1, 0.1, 0.05), max.lrPerEpoch());
+        assertEquals(0.05, max.finalLr());
+    }
+
+    @Test
+    void rejectsBadSettings() {
+        assertThrows(IllegalArgumentException.class, () -> new ReduceLROnPlateau("loss", "min", 1.0, 1, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new ReduceLROnPlateau("loss", "min", 0.5, -1, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new ReduceLROnPlateau("loss", "min", 0.5, 1, 0, 0, -1));
+        var e = assertThrows(IllegalArgumentException.class, () -> run(ReduceLROnPlateau.onValidationLoss(), 1, 1));
+        assertTrue(e.getMessage().contains("'val_loss'"), e.getMessage());
+    }
+}
