@@ -319,6 +319,8 @@ public final class ScalarElementwise implements Elementwise {
         double correction2 = 1 - Math.pow(beta2, step);
         float stepSize = (float) (lr / correction1);
         float invSqrtCorrection2 = (float) (1 / Math.sqrt(correction2));
+        // Not with eps 0: a second moment of 0 would then make the denominator 0.
+        float vFloor = eps > 0f ? Float.MIN_NORMAL : 0f;
         for (int i = off; i < off + n; i++) {
             float p = param[i];
             float g = grad[i];
@@ -329,6 +331,8 @@ public final class ScalarElementwise implements Elementwise {
             }
             float mi = beta1 * m[i] + (1f - beta1) * g;
             float vi = beta2 * v[i] + (1f - beta2) * g * g;
+            mi = Math.abs(mi) < Float.MIN_NORMAL ? 0f : mi;
+            vi = vi < vFloor ? 0f : vi;
             m[i] = mi;
             v[i] = vi;
             param[i] = p - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtCorrection2 + eps);

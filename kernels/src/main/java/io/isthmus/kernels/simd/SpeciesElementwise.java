@@ -649,19 +649,20 @@ final class SpeciesElementwise implements Elementwise {
         float stepSize = (float) (lr / correction1);
         float invSqrtCorrection2 = (float) (1 / Math.sqrt(correction2));
         float decay = 1f - lr * weightDecay;
+        float vFloor = adamSecondMomentFloor(eps);
         int i = off;
         int bound = off + SPECIES.loopBound(n);
         // Two loops rather than a branch per vector: a vector that is one of two values would be boxed.
         if (decoupled) {
             for (; i < bound; i += LANES) {
                 adamMoments(load(param, i).mul(decay), load(grad, i), m, v, param, i,
-                        beta1, beta2, eps, stepSize, invSqrtCorrection2);
+                        beta1, beta2, eps, stepSize, invSqrtCorrection2, vFloor);
             }
         } else {
             for (; i < bound; i += LANES) {
                 FloatVector p = load(param, i);
                 adamMoments(p, load(grad, i).add(p.mul(weightDecay)), m, v, param, i,
-                        beta1, beta2, eps, stepSize, invSqrtCorrection2);
+                        beta1, beta2, eps, stepSize, invSqrtCorrection2, vFloor);
             }
         }
         for (; i < off + n; i++) {
@@ -674,17 +675,31 @@ final class SpeciesElementwise implements Elementwise {
             }
             float mi = beta1 * m[i] + (1f - beta1) * g;
             float vi = beta2 * v[i] + (1f - beta2) * g * g;
+            mi = Math.abs(mi) < Float.MIN_NORMAL ? 0f : mi;
+            vi = vi < vFloor ? 0f : vi;
             m[i] = mi;
             v[i] = vi;
             param[i] = p - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtCorrection2 + eps);
         }
     }
 
-    /** m, v and param at i from the decayed param p and the (L2-adjusted) gradient g. */
+    /** Second moments below this are stored as 0; not with eps 0, where a 0 denominator would divide by 0. */
+    private static float adamSecondMomentFloor(float eps) {
+        return eps > 0f ? Float.MIN_NORMAL : 0f;
+    }
+
+    /**
+     * m, v and param at i from the decayed param p and the (L2-adjusted) gradient g. Moments
+     * that decay into the subnormal range are stored as 0 (see {@link Elementwise#adamUpdate}).
+     */
     private static void adamMoments(FloatVector p, FloatVector g, float[] m, float[] v, float[] param, int i,
-                                    float beta1, float beta2, float eps, float stepSize, float invSqrtCorrection2) {
+                                    float beta1, float beta2, float eps, float stepSize, float invSqrtCorrection2,
+                                    float vFloor) {
+        FloatVector zero = FloatVector.zero(SPECIES);
         FloatVector mi = load(m, i).mul(beta1).add(g.mul(1f - beta1));
+        mi = mi.blend(zero, mi.abs().compare(LT, Float.MIN_NORMAL));
         FloatVector vi = load(v, i).mul(beta2).add(g.mul(1f - beta2).mul(g));
+        vi = vi.blend(zero, vi.compare(LT, vFloor));
         mi.intoArray(m, i);
         vi.intoArray(v, i);
         FloatVector denominator = vi.lanewise(VectorOperators.SQRT).mul(invSqrtCorrection2).add(eps);
