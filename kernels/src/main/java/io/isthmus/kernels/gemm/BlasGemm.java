@@ -10,13 +10,14 @@ import io.isthmus.nativeblas.OpenBlas;
 public final class BlasGemm implements Gemm {
 
     /**
-     * m * n * k below which OpenBLAS gets one thread. OpenBLAS itself splits every product above
-     * 2^18 over its threads; measured here, two threads lost at 128^3 (GemmBenchmark) and on the
-     * MLP's 128x784x32 weight gradient, and in training at batch 32 the second thread, spinning
-     * between products, slowed the single-threaded work in between (the Adam step 48 -> 65 us).
-     * Same bound as the SIMD GEMM's had.
+     * m * n * k below which OpenBLAS gets one thread (OpenBLAS itself splits every product above
+     * 2^18). Measured here: two threads lost at 128^3 (GemmBenchmark) and on the MLP's 128x784x32
+     * weight gradient, and won from 256^3 = 2^24 on. In training, products just below (the MLP's
+     * 12.8M at batch 128) were faster on two threads in isolation, but the OpenBLAS thread,
+     * spinning between products, held the second core the JIT needs while it warms up: the
+     * first epoch took 0.97 s instead of 0.74 s, so the 5-epoch mean was slower than on one thread.
      */
-    static final long PARALLEL_WORK = 1L << 23;
+    static final long PARALLEL_WORK = 1L << 24;
 
     private final OpenBlas blas;
 
