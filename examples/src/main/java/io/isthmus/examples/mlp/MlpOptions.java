@@ -26,8 +26,8 @@ public final class MlpOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
-    @Option(names = "--hidden", split = ",", paramLabel = "N[,N...]", defaultValue = "128",
-            description = "hidden layer sizes, comma-separated (default: ${DEFAULT-VALUE})")
+    @Option(names = "--hidden", split = ",", paramLabel = "N", defaultValue = "128",
+            description = "hidden layer sizes, comma-separated, e.g. 256,128 (default: ${DEFAULT-VALUE})")
     List<Integer> hidden;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",

@@ -1,9 +1,23 @@
 package io.isthmus.kernels.gemm;
 
+import io.isthmus.kernels.Threads;
 import io.isthmus.nativeblas.OpenBlas;
 
-/** OpenBLAS {@code cblas_sgemm} through Panama, heap arrays passed zero copy. */
+/**
+ * OpenBLAS {@code cblas_sgemm} through Panama, heap arrays passed zero copy. Products smaller
+ * than {@link #PARALLEL_WORK} run on one OpenBLAS thread whatever {@link Threads#count()} is.
+ */
 public final class BlasGemm implements Gemm {
+
+    /**
+     * m * n * k below which OpenBLAS gets one thread (OpenBLAS itself splits every product above
+     * 2^18). Measured here: two threads lost at 128^3 (GemmBenchmark) and on the MLP's 128x784x32
+     * weight gradient, and won from 256^3 = 2^24 on. In training, products just below (the MLP's
+     * 12.8M at batch 128) were faster on two threads in isolation, but the OpenBLAS thread,
+     * spinning between products, held the second core the JIT needs while it warms up: the
+     * first epoch took 0.97 s instead of 0.74 s, so the 5-epoch mean was slower than on one thread.
+     */
+    static final long PARALLEL_WORK = 1L << 24;
 
     private final OpenBlas blas;
 
@@ -23,6 +37,9 @@ public final class BlasGemm implements Gemm {
             GemmEdges.scaleC(m, n, beta, c, cOff, ldc);
             return;
         }
+        // OpenBLAS's thread count is a global setting, cheap to change (~0.1 us); concurrent callers
+        // may see each other's choice, which changes the speed, never the result.
+        blas.setNumThreads((long) m * n * k < PARALLEL_WORK ? 1 : Threads.count());
         blas.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 

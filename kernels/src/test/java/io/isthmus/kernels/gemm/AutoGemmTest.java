@@ -64,6 +64,18 @@ class AutoGemmTest {
     }
 
     @Test
+    void transposedOperandsOfSmallProductsGoToOpenBlasOnSeveralThreads() {
+        // The MLP's forward x W^T and weight gradient dy^T x.
+        assertTrue(AutoGemm.prefersBlas(false, true, 32, 128, 784, 2));
+        assertTrue(AutoGemm.prefersBlas(true, false, 128, 784, 32, 2));
+        assertFalse(AutoGemm.prefersBlas(false, false, 32, 128, 784, 2), "untransposed: the measured rule");
+        assertTrue(AutoGemm.prefersBlas(false, true, 32, 128, 784, 1), "one thread: OpenBLAS anyway");
+        assertFalse(AutoGemm.prefersBlas(false, true, 8, 8, 8, 2), "tiny products stay on SIMD");
+        assertFalse(AutoGemm.prefersBlas(true, false, 65536, 32, 27, 2), "tall skinny stays on SIMD");
+        assertFalse(AutoGemm.prefersBlas(false, true, 256, 256, 256, 2), "square-ish stays on SIMD");
+    }
+
+    @Test
     void dispatchesToTheChosenImplementation() {
         List<String> calls = new ArrayList<>();
         AutoGemm auto = new AutoGemm(new Recording("simd", calls), new Recording("blas", calls));
