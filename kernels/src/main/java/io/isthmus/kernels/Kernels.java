@@ -126,8 +126,8 @@ public final class Kernels {
                 b -> line.append(b).append(" via Panama"),
                 () -> line.append("no OpenBLAS (").append(OpenBlas.unavailableReason()).append(")"));
         String description = line.toString();
-        LOG.log(System.Logger.Level.INFO, description + ", " + Threads.count() + " threads, backend " + backend.label()
-                + ", GEMM " + gemm.name());
+        LOG.log(System.Logger.Level.INFO, description + ", " + Threads.count() + " thread" + (Threads.count() == 1 ? "" : "s")
+                + ", backend " + backend.label() + ", GEMM " + gemm.name());
         return new Selection(backend, new CheckedGemm(gemm), elementwise, description);
     }
 }
