@@ -5,7 +5,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.reflect.TypeToken;
-import io.isthmus.io.AtomicFiles;
 import io.isthmus.io.SafeTensors;
 import io.isthmus.io.StoredTensor;
 import io.isthmus.nn.Module;
@@ -130,7 +129,7 @@ public final class Checkpoint {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        AtomicFiles.write(file, content::writeTo);
+        content.write(file);
     }
 
     private static void put(Map<String, StoredTensor> into, String prefix, Map<String, Tensor> state) {
