@@ -37,6 +37,19 @@ public final class Kernels {
         return Holder.SELECTION.elementwise;
     }
 
+    /**
+     * Starts compiling the SIMD kernels of a typical training step (linear layers, ReLU, gradient
+     * accumulation, SGD/Adam) on a background thread and returns at once; call it before loading
+     * data so that the JIT's warm-up overlaps the loading instead of the first epoch. Without it
+     * each kernel starts warming up at its first call (running its bit-identical scalar twin
+     * until then); with {@code -Disthmus.warmup=false} or without SIMD it does nothing.
+     */
+    public static void warmUp() {
+        if (Holder.SELECTION.backend != Backend.REFERENCE) {
+            simd().ifPresent(SimdKernels::warmUp);
+        }
+    }
+
     /** The one-line description that was logged at startup. */
     public static String describe() {
         return Holder.SELECTION.description + ", " + Threads.count() + " thread" + (Threads.count() == 1 ? "" : "s")

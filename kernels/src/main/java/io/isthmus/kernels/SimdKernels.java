@@ -14,6 +14,9 @@ public interface SimdKernels {
 
     Elementwise elementwise();
 
+    /** Starts compiling the kernels of a typical training step on a background thread (see {@link Kernels#warmUp()}). */
+    void warmUp();
+
     /** Width of the species chosen at startup: 128, 256 or 512. */
     int vectorBits();
 

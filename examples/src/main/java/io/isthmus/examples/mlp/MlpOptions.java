@@ -2,6 +2,7 @@ package io.isthmus.examples.mlp;
 
 import io.isthmus.data.DataLoader;
 import io.isthmus.data.Dataset;
+import io.isthmus.kernels.Kernels;
 import io.isthmus.kernels.Threads;
 import io.isthmus.loss.CrossEntropyLoss;
 import io.isthmus.nn.Seeds;
@@ -76,12 +77,14 @@ public final class MlpOptions {
         }
     }
 
-    /** Sets threads and seed, loads the data, builds the model and prints its summary. */
+    /** Sets threads and seed, starts the kernels' warm-up, loads the data, builds the model and prints its summary. */
     MlpSetup prepare() {
         validate();
         if (threads != null) {
             Threads.set(threads);
         }
+        // The kernels compile on the other core while this one reads and decodes the images.
+        Kernels.warmUp();
         ImageData images = ImageData.load(data);
         Seeds.set(seed);
         Sequential model = Mlp.build(images.features(), hidden, ImageData.CLASSES);

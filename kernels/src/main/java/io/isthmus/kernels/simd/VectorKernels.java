@@ -53,7 +53,7 @@ public final class VectorKernels implements SimdKernels {
             default -> FloatVector.SPECIES_128;
         };
         gemm = new SimdGemm(tileKernel(bits));
-        elementwise = new SimdElementwise(species);
+        elementwise = SimdElementwise.warmingUp(species);
     }
 
     private static int parseBits(String text, int widest) {
@@ -94,6 +94,11 @@ public final class VectorKernels implements SimdKernels {
     @Override
     public Elementwise elementwise() {
         return elementwise;
+    }
+
+    @Override
+    public void warmUp() {
+        elementwise.warmUpTrainingKernels();
     }
 
     @Override
