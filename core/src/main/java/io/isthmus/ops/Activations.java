@@ -5,7 +5,8 @@ import io.isthmus.tensor.Tensor;
 
 /**
  * Elementwise activations on the kernels; each forward sits beside its backward. Backward
- * kernels write into a scratch array that is then added into the input's gradient.
+ * kernels write into a fresh array that becomes the input's gradient when it has none yet
+ * (the usual case: one consumer), and is added into it otherwise.
  */
 public final class Activations {
 
@@ -24,7 +25,7 @@ public final class Activations {
             if (Ops.needsGrad(x)) {
                 float[] dx = new float[gradOut.length];
                 grad.apply(Ops.kernels(), saved, gradOut, dx, dx.length);
-                Ops.accumulate(x, dx);
+                x.accumulateGrad(dx, Ops.kernels());
             }
         }, x);
     }

@@ -1,5 +1,6 @@
 package io.isthmus.tensor;
 
+import io.isthmus.kernels.elementwise.Elementwise;
 import io.isthmus.ops.Activations;
 import io.isthmus.ops.Arithmetic;
 import io.isthmus.ops.MatMul;
@@ -201,6 +202,23 @@ public final class Tensor {
             grad = new float[data.length];
         }
         return grad;
+    }
+
+    /**
+     * Adds {@code contribution} (this tensor's shape) into the gradient, which the caller hands
+     * over: it must not use the array afterwards. A tensor without a gradient yet takes the array
+     * itself as its gradient, saving the zeroed buffer and the addition.
+     */
+    public void accumulateGrad(float[] contribution, Elementwise kernels) {
+        if (contribution.length != data.length) {
+            throw new IllegalArgumentException("gradient contribution has " + contribution.length
+                    + " elements, tensor has shape " + Shape.str(shape));
+        }
+        if (grad == null) {
+            grad = contribution;
+        } else {
+            kernels.axpy(1f, contribution, 0, grad, 0, grad.length);
+        }
     }
 
     public void zeroGrad() {
