@@ -40,9 +40,12 @@ public final class AutoGemm implements Gemm {
      *       1.3x OpenBLAS on one thread, 2.8x on two, where OpenBLAS does not split the rows);</li>
      *   <li>square-ish products up to 512^3 (m, n &gt;= 256): SIMD (one thread: 256^3 1.05-1.17x,
      *       512^3 0.95-1.07x; two: 256^3 1.2-1.3x, 512^3 0.99-1.13x);</li>
-     *   <li>two or more threads: SIMD also for anything up to 2^24 (64^3 1.1-1.2x, 128^3 1.6-1.8x,
+     *   <li>two or more threads: SIMD also for products it splits across threads, from
+     *       {@link Threads#SIMD_GEMM_SPLIT_WORK} (64^3) up to 2^24 (64^3 1.1-1.2x, 128^3 1.6-1.8x,
      *       64x256x1024 1.05-1.1x); OpenBLAS for the rest (128x784x256 0.84-0.90x, 1024^3
-     *       0.81-0.90x, 2048^3 0.83-0.88x);</li>
+     *       0.81-0.90x, 2048^3 0.83-0.88x). Smaller products run on one thread either way, so
+     *       they follow the one-thread rule: the same kernels as on one thread, and no SIMD
+     *       kernel that is cold only because more threads were allowed;</li>
      *   <li>one thread: OpenBLAS for the rest (64^3 0.82-0.91x, 128^3 0.85-0.94x, 64x256x1024
      *       0.85-0.95x, 128x784x256 0.98-1.03x, 1024^3 0.90-0.92x, 2048^3 0.86x).</li>
      * </ul>
@@ -60,7 +63,7 @@ public final class AutoGemm implements Gemm {
         if (squareMidSize) {
             return false;
         }
-        return threads <= 1 || work > PARALLEL_SIMD_WORK;
+        return threads <= 1 || work < Threads.SIMD_GEMM_SPLIT_WORK || work > PARALLEL_SIMD_WORK;
     }
 
     /**

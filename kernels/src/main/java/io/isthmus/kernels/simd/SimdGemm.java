@@ -11,16 +11,10 @@ import io.isthmus.kernels.gemm.GemmEdges;
  * <p>Loop nest per thread: for each nc column block, for each kc slice, pack op(B) into nr-wide
  * panels (kept in L1 while a column of tiles runs), then for each mc row block get op(A) rows
  * (packed, or read in place when A is not transposed and each row is used for few panels; then
- * B's full panels too, when C has few rows), then run the tiles. Above {@link #PARALLEL_WORK} the rows (or the columns, when C is wide)
- * are split over {@link GemmCrew} (up to {@link Threads#count()}); each packs into its own scratch.
+ * B's full panels too, when C has few rows), then run the tiles. From
+ * {@link Threads#SIMD_GEMM_SPLIT_WORK} multiply-adds on, the rows (or the columns, when C is wide) are split over {@link GemmCrew} (up to {@link Threads#count()}); each packs into its own scratch.
  */
 public final class SimdGemm implements Gemm {
-
-    /**
-     * m * n * k below which one thread is faster than handing work to a second one. With the
-     * {@link GemmCrew} hand-off, 64^3 (2^18) already runs 4.1 -> 3.1 us on two threads.
-     */
-    static final long PARALLEL_WORK = 1L << 18;
 
     private final TileKernel kernel;
     private final int kcBlock;
@@ -69,7 +63,7 @@ public final class SimdGemm implements Gemm {
             return;
         }
         int threads = Threads.count();
-        if (threads > 1 && (long) m * n * k >= PARALLEL_WORK) {
+        if (threads > 1 && (long) m * n * k >= Threads.SIMD_GEMM_SPLIT_WORK) {
             parallel(threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         } else {
             blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);

@@ -52,8 +52,10 @@ class AutoGemmTest {
         assertTrue(AutoGemm.prefersBlas(128, 256, 784, 1), "m below 256");
         assertTrue(AutoGemm.prefersBlas(64, 1024, 256, 1));
 
-        // Two threads: SIMD up to 2^24 and for square-ish up to 512^3, OpenBLAS otherwise.
+        // Two threads: SIMD from its split size (64^3) up to 2^24 and for square-ish up to 512^3, OpenBLAS otherwise.
         assertFalse(AutoGemm.prefersBlas(64, 64, 64, 2));
+        assertTrue(AutoGemm.prefersBlas(63, 64, 64, 2), "below the split size: the one-thread rule");
+        assertTrue(AutoGemm.prefersBlas(128, 128, 10, 2), "the MLP's 128x128x10 runs as on one thread");
         assertFalse(AutoGemm.prefersBlas(128, 128, 128, 2));
         assertFalse(AutoGemm.prefersBlas(256, 256, 256, 2));
         assertFalse(AutoGemm.prefersBlas(64, 1024, 256, 2));
