@@ -39,8 +39,9 @@ public final class Kernels {
 
     /**
      * Starts compiling the SIMD kernels of a typical training step (linear layers, ReLU, gradient
-     * accumulation, SGD/Adam) on a background thread and returns at once; call it before loading
-     * data so that the JIT's warm-up overlaps the loading instead of the first epoch. Without it
+     * accumulation, SGD/Adam) on a background thread and returns (after choosing the kernels, if
+     * that has not happened yet: about 0.2 s); call it before loading data so that the JIT's
+     * warm-up overlaps the loading instead of the first epoch. Without it
      * each kernel starts warming up at its first call (running its bit-identical scalar twin
      * until then); with {@code -Disthmus.warmup=false} or without SIMD it does nothing.
      */

@@ -40,7 +40,7 @@ final class KernelWarmup {
     private static final int MIN_CALLS = 1000;
     private static final long GATHER_NANOS = 20_000_000L;
     /** Calls after which C2 has (measured here) queued the kernel; from then on rounds are paced. */
-    private static final int CALLS_BEFORE_PAUSES = 3000;
+    private static final int CALLS_BEFORE_PAUSES = 1500;
     private static final long PAUSE_NANOS = 2_000_000L;
 
     private final Elementwise vector;
