@@ -42,19 +42,30 @@ final class TrainingReport {
         return this;
     }
 
-    /** Per-epoch entries and their mean training seconds. */
+    /**
+     * Per-epoch entries, their mean training seconds, and the mean without the first epoch of
+     * this run (which carries the JIT's warm-up; absent when the run has one epoch).
+     */
     TrainingReport history(History history) {
         List<Map<String, Object>> epochs = new ArrayList<>();
         double seconds = 0;
+        double first = Double.NaN;
         for (int i = 0; i < history.size(); i++) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("epoch", history.epochs().get(i) + 1);
             entry.putAll(history.logs().get(i));
             epochs.add(entry);
-            seconds += history.logs().get(i).getOrDefault("seconds", Double.NaN);
+            double epochSeconds = history.logs().get(i).getOrDefault("seconds", Double.NaN);
+            seconds += epochSeconds;
+            if (i == 0) {
+                first = epochSeconds;
+            }
         }
         fields.put("history", epochs);
         fields.put("seconds_per_epoch", history.size() == 0 ? Double.NaN : seconds / history.size());
+        if (history.size() > 1) {
+            fields.put("seconds_per_epoch_after_first", (seconds - first) / (history.size() - 1));
+        }
         return this;
     }
 

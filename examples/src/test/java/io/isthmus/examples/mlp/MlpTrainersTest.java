@@ -113,6 +113,9 @@ class MlpTrainersTest {
             }
         }
         assertTrue(json.get("seconds_per_epoch").getAsDouble() > 0);
+        double[] seconds = history.asList().stream()
+                .mapToDouble(e -> e.getAsJsonObject().get("seconds").getAsDouble()).toArray();
+        assertEquals((seconds[1] + seconds[2]) / 2, json.get("seconds_per_epoch_after_first").getAsDouble(), 1e-12);
         double testAccuracy = json.getAsJsonObject("test").get("accuracy").getAsDouble();
         assertTrue(testAccuracy > 0.5, "the bands are easy to learn, got accuracy " + testAccuracy);
         byte[] png = Files.readAllBytes(work.resolve("mlp.png"));
