@@ -319,6 +319,7 @@ public final class ScalarElementwise implements Elementwise {
         double correction2 = 1 - Math.pow(beta2, step);
         float stepSize = (float) (lr / correction1);
         float invSqrtCorrection2 = (float) (1 / Math.sqrt(correction2));
+        float mFloor = adamFirstMomentFloor(stepSize);
         // Not with eps 0: a second moment of 0 would then make the denominator 0.
         float vFloor = eps > 0f ? Float.MIN_NORMAL : 0f;
         for (int i = off; i < off + n; i++) {
@@ -331,12 +332,21 @@ public final class ScalarElementwise implements Elementwise {
             }
             float mi = beta1 * m[i] + (1f - beta1) * g;
             float vi = beta2 * v[i] + (1f - beta2) * g * g;
-            mi = Math.abs(mi) < Float.MIN_NORMAL ? 0f : mi;
+            mi = Math.abs(mi) < mFloor ? 0f : mi;
             vi = vi < vFloor ? 0f : vi;
             m[i] = mi;
             v[i] = vi;
             param[i] = p - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtCorrection2 + eps);
         }
+    }
+
+    /**
+     * First moments below this (in magnitude) are stored as 0: MIN_NORMAL / stepSize, with the
+     * step size clamped to [2^-20, 1], so that stepSize * m is never subnormal (see
+     * {@link Elementwise#adamUpdate}). Public for the SIMD kernels, which must flush alike.
+     */
+    public static float adamFirstMomentFloor(float stepSize) {
+        return Float.MIN_NORMAL / Math.max(Math.min(stepSize, 1f), 0x1p-20f);
     }
 
     private static double sigmoid(double v) {

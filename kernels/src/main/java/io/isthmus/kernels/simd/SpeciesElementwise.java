@@ -1,6 +1,7 @@
 package io.isthmus.kernels.simd;
 
 import io.isthmus.kernels.elementwise.Elementwise;
+import io.isthmus.kernels.elementwise.ScalarElementwise;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -649,6 +650,7 @@ final class SpeciesElementwise implements Elementwise {
         float stepSize = (float) (lr / correction1);
         float invSqrtCorrection2 = (float) (1 / Math.sqrt(correction2));
         float decay = 1f - lr * weightDecay;
+        float mFloor = ScalarElementwise.adamFirstMomentFloor(stepSize);
         float vFloor = adamSecondMomentFloor(eps);
         int i = off;
         int bound = off + SPECIES.loopBound(n);
@@ -656,13 +658,13 @@ final class SpeciesElementwise implements Elementwise {
         if (decoupled) {
             for (; i < bound; i += LANES) {
                 adamMoments(load(param, i).mul(decay), load(grad, i), m, v, param, i,
-                        beta1, beta2, eps, stepSize, invSqrtCorrection2, vFloor);
+                        beta1, beta2, eps, stepSize, invSqrtCorrection2, mFloor, vFloor);
             }
         } else {
             for (; i < bound; i += LANES) {
                 FloatVector p = load(param, i);
                 adamMoments(p, load(grad, i).add(p.mul(weightDecay)), m, v, param, i,
-                        beta1, beta2, eps, stepSize, invSqrtCorrection2, vFloor);
+                        beta1, beta2, eps, stepSize, invSqrtCorrection2, mFloor, vFloor);
             }
         }
         for (; i < off + n; i++) {
@@ -675,7 +677,7 @@ final class SpeciesElementwise implements Elementwise {
             }
             float mi = beta1 * m[i] + (1f - beta1) * g;
             float vi = beta2 * v[i] + (1f - beta2) * g * g;
-            mi = Math.abs(mi) < Float.MIN_NORMAL ? 0f : mi;
+            mi = Math.abs(mi) < mFloor ? 0f : mi;
             vi = vi < vFloor ? 0f : vi;
             m[i] = mi;
             v[i] = vi;
@@ -690,14 +692,14 @@ final class SpeciesElementwise implements Elementwise {
 
     /**
      * m, v and param at i from the decayed param p and the (L2-adjusted) gradient g. Moments
-     * that decay into the subnormal range are stored as 0 (see {@link Elementwise#adamUpdate}).
+     * below their floors are stored as 0 (see {@link Elementwise#adamUpdate}).
      */
     private static void adamMoments(FloatVector p, FloatVector g, float[] m, float[] v, float[] param, int i,
                                     float beta1, float beta2, float eps, float stepSize, float invSqrtCorrection2,
-                                    float vFloor) {
+                                    float mFloor, float vFloor) {
         FloatVector zero = FloatVector.zero(SPECIES);
         FloatVector mi = load(m, i).mul(beta1).add(g.mul(1f - beta1));
-        mi = mi.blend(zero, mi.abs().compare(LT, Float.MIN_NORMAL));
+        mi = mi.blend(zero, mi.abs().compare(LT, mFloor));
         FloatVector vi = load(v, i).mul(beta2).add(g.mul(1f - beta2).mul(g));
         vi = vi.blend(zero, vi.compare(LT, vFloor));
         mi.intoArray(m, i);

@@ -317,6 +317,43 @@ class SimdElementwiseTest {
         Tolerance.EXACT.assertMatches(expectedGrad, actualGrad, grad, 5, grad, 5, 0, grad.length, "sumRowsInto " + shape);
     }
 
+    @ParameterizedTest
+    @MethodSource("species")
+    void adamStoresFirstMomentsWhoseStepWouldBeSubnormalAsZero(VectorSpecies<Float> species) {
+        int n = 3 * species.length() + 5;
+        float lr = 1e-3f;
+        int step = 30;
+        float stepSize = (float) (lr / (1 - Math.pow(0.9, step)));
+        float floor = ScalarElementwise.adamFirstMomentFloor(stepSize);
+        assertEquals(Float.MIN_NORMAL / stepSize, floor, 0f, "the floor for a step size inside [2^-20, 1]");
+        for (Elementwise kernels : new Elementwise[]{SCALAR, new SimdElementwise(species)}) {
+            float[] param = new float[n];
+            float[] grad = new float[n];
+            float[] m = new float[n];
+            float[] v = new float[n];
+            for (int i = 0; i < n; i++) {
+                param[i] = 0.25f;
+                // With a zero gradient m becomes 0.9 m: half of them land just below the floor, half just above.
+                m[i] = (i % 2 == 0 ? 0.99f : 1.01f) * floor / 0.9f * (i % 4 < 2 ? 1 : -1);
+                v[i] = 1e-6f;
+            }
+            kernels.adamUpdate(param, grad, m, v, 0, n, lr, 0.9f, 0.999f, 1e-8f, 0f, false, step);
+            for (int i = 0; i < n; i++) {
+                String where = kernels.name() + " at " + i;
+                if (i % 2 == 0) {
+                    assertEquals(0f, m[i], where + ": its step would be subnormal");
+                    assertEquals(0.25f, param[i], where);
+                } else {
+                    assertTrue(Math.abs(m[i]) >= floor, where + ": kept, got " + m[i]);
+                }
+                assertTrue(m[i] == 0 || Math.abs(m[i]) >= Float.MIN_NORMAL, where + ": subnormal m " + m[i]);
+                assertEquals(0.999f * 1e-6f, v[i], 0f, where);
+            }
+        }
+        assertEquals(Float.MIN_NORMAL, ScalarElementwise.adamFirstMomentFloor(3f), "step sizes above 1 count as 1");
+        assertEquals(Float.MIN_NORMAL * 0x1p20f, ScalarElementwise.adamFirstMomentFloor(0f), "tiny ones as 2^-20");
+    }
+
     @ParameterizedTest(name = "{0} n={1}")
     @MethodSource("speciesAndLengths")
     void reductionsWithinBoundOfScalar(VectorSpecies<Float> species, int n) {
