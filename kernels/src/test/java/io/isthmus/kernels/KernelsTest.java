@@ -1,8 +1,10 @@
 package io.isthmus.kernels;
 
+import io.isthmus.kernels.elementwise.ScalarElementwise;
 import io.isthmus.nativeblas.OpenBlas;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,6 +53,19 @@ class KernelsTest {
             assertEquals("simd", Kernels.elementwise().name());
         } else {
             assertEquals("scalar", Kernels.elementwise().name());
+        }
+    }
+
+    @Test
+    void warmUpReturnsAndTheKernelsStillAgreeWithTheScalarOnes() {
+        Kernels.warmUp();
+        float[] x = {1.5f, -2f, 3.25f, 0f, -0.5f, 7f, 8f, -9f, 10f, 11f, 12f, 13f, 14f, 15f, 16f, 17f, 18f};
+        float[] expected = new float[x.length];
+        float[] actual = new float[x.length];
+        new ScalarElementwise().relu(x, 0, expected, 0, x.length);
+        for (int call = 0; call < 3; call++) {
+            Kernels.elementwise().relu(x, 0, actual, 0, x.length);
+            assertArrayEquals(expected, actual, "call " + call);
         }
     }
 }

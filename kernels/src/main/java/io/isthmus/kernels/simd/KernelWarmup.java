@@ -34,8 +34,8 @@ final class KernelWarmup {
     private static final double SPEED_SLACK = 1.25;
     private static final long BUDGET_NANOS = 5_000_000_000L;
     /**
-     * Rounds before this many calls never count: the scalar kernel, whose loop runs 16x more
-     * iterations per call, is compiled by then, while both running interpreted could look alike.
+     * Rounds before this many calls never count: the scalar kernel, whose loop runs once per
+     * element rather than per vector, is compiled by then, while both interpreted could look alike.
      */
     private static final int MIN_CALLS = 1000;
     private static final long GATHER_NANOS = 20_000_000L;
