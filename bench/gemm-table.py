@@ -26,7 +26,9 @@ def main(path):
         gflops = 2.0 * m * k * n / seconds / 1e9
         # error on GFLOPS by first-order propagation of the time error
         gflops_error = gflops * error / seconds if seconds > 0 else 0.0
-        rows[(params["shape"], int(params["threads"]), params["impl"])] = (gflops, gflops_error)
+        layout = params.get("layout", "NN")
+        label = params["shape"] if layout == "NN" else layout + " " + params["shape"]
+        rows[(label, int(params["threads"]), params["impl"])] = (gflops, gflops_error)
 
     shapes = []
     for shape, _, _ in rows:
@@ -35,7 +37,7 @@ def main(path):
     impls = [i for i in ("reference", "simd", "blas", "auto") if any(key[2] == i for key in rows)]
     for threads in sorted({key[1] for key in rows}):
         print(f"\n**{threads} thread{'s' if threads > 1 else ''}** (GFLOPS: median of iterations ± JMH 99.9% error)\n")
-        header = "| shape (n or MxKxN) | " + " | ".join(impls) + " | simd/blas | auto/best |"
+        header = "| shape (n or MxKxN, layout if not NN) | " + " | ".join(impls) + " | simd/blas | auto/best |"
         print(header)
         print("|" + "---|" * (len(impls) + 3))
         for shape in shapes:

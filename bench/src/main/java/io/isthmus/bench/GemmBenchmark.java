@@ -21,8 +21,10 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * C = A * B (alpha 1, beta 0, no transposes) per implementation, shape and thread count.
- * GFLOPS = 2 M K N / time; {@code bench/gemm-table.py} turns JMH's JSON into the README table.
+ * C = op(A) * op(B) (alpha 1, beta 0) per implementation, shape (m x n x k), thread count and
+ * layout: NN by default; NT is a Linear layer's forward {@code x W^T}, TN its weight gradient
+ * {@code dy^T x} ({@code -p layout=NT,TN}). GFLOPS = 2 M K N / time; {@code bench/gemm-table.py}
+ * turns JMH's JSON into the README table.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,17 +43,28 @@ public class GemmBenchmark {
     @Param({"1", "2"})
     public int threads;
 
+    /** Whether A and B are transposed: NN, NT, TN or TT. */
+    @Param({"NN"})
+    public String layout;
+
     private Gemm gemm;
     private GemmShape size;
     private float[] a;
     private float[] b;
     private float[] c;
+    private boolean transA;
+    private boolean transB;
 
     @Setup(Level.Trial)
     public void setUp() {
         Threads.set(threads);
         gemm = Kernels.gemm(Backend.parse(impl));
         size = GemmShape.parse(shape);
+        if (!layout.matches("[NT][NT]")) {
+            throw new IllegalArgumentException("layout must be NN, NT, TN or TT, got " + layout);
+        }
+        transA = layout.charAt(0) == 'T';
+        transB = layout.charAt(1) == 'T';
         SplittableRandom random = new SplittableRandom(42);
         a = randomArray(random, size.m() * size.k());
         b = randomArray(random, size.k() * size.n());
@@ -68,7 +81,9 @@ public class GemmBenchmark {
 
     @Benchmark
     public float[] sgemm() {
-        gemm.sgemm(false, false, size.m(), size.n(), size.k(), 1f, a, 0, size.k(), b, 0, size.n(), 0f, c, 0, size.n());
+        // A is stored [m, k] or, transposed, [k, m]; B [k, n] or [n, k].
+        gemm.sgemm(transA, transB, size.m(), size.n(), size.k(), 1f, a, 0, transA ? size.m() : size.k(),
+                b, 0, transB ? size.k() : size.n(), 0f, c, 0, size.n());
         return c;
     }
 }

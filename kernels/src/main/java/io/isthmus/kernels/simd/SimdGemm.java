@@ -117,6 +117,7 @@ public final class SimdGemm implements Gemm {
         float[] spill = scratch.tile();
         // The 8x32 tile's strips can be gathered (one 512-bit gather = two k steps of 8 rows).
         boolean gatherA = !transA && tile instanceof Tile512x8x32;
+        boolean gatherB = transB && tile instanceof Tile512x8x32;
         for (int jc = 0; jc < n; jc += ncBlock) {
             int nc = Math.min(ncBlock, n - jc);
             boolean directA = !transA && (nc + nr - 1) / nr <= directPanels;
@@ -127,7 +128,11 @@ public final class SimdGemm implements Gemm {
                 float blockBeta = pc == 0 ? beta : 1f;
                 // Panels from fullPanels on are packed (all of them unless B is read in place).
                 int fullPanels = inPlaceB ? nc / nr : 0;
-                GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc + fullPanels * nr, nc - fullPanels * nr, nr, bp);
+                if (gatherB) {
+                    GatherPackBT.pack(b, bOff, ldb, pc, kc, jc, nc, bp, scratch.gatherMap());
+                } else {
+                    GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc + fullPanels * nr, nc - fullPanels * nr, nr, bp);
+                }
                 for (int ic = 0; ic < m; ic += mcBlock) {
                     int mc = Math.min(mcBlock, m - ic);
                     if (directA) {
