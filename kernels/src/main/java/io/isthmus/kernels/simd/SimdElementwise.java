@@ -78,18 +78,19 @@ public final class SimdElementwise implements Elementwise {
     /**
      * Starts compiling, in the background, the kernels of a training step of linear layers with
      * ReLU and SGD or Adam (bias add and its gradient, ReLU and its gradient, gradient
-     * accumulation, Adam), biggest first; a no-op without warm-up. Kernels that calls request
-     * come first; AdamW and the rest start at their first call.
+     * accumulation, Adam); a no-op without warm-up. Adam goes first: it is the slowest to
+     * compile and its scalar twin the slowest to run meanwhile. Kernels that calls request come
+     * before all of these; AdamW and the rest start at their first call.
      */
     public void warmUpTrainingKernels() {
         if (warmup == null) {
             return;
         }
-        List<ElementwiseOp> byCost = List.of(ElementwiseOp.ADAM, ElementwiseOp.ADD_BIAS, ElementwiseOp.SUM_ROWS_INTO,
+        List<ElementwiseOp> inOrder = List.of(ElementwiseOp.ADAM, ElementwiseOp.ADD_BIAS, ElementwiseOp.SUM_ROWS_INTO,
                 ElementwiseOp.RELU_BACKWARD, ElementwiseOp.RELU, ElementwiseOp.AXPY, ElementwiseOp.ADD);
-        for (int i = 0; i < byCost.size(); i++) {
-            // Ranked below any real call (whose rank is its element count, at least 1).
-            warmup.request(byCost.get(i), -1 - i);
+        for (int i = 0; i < inOrder.size(); i++) {
+            // Ranked below any real call (whose rank is its element count, at least 0).
+            warmup.request(inOrder.get(i), -1 - i);
         }
     }
 
