@@ -320,8 +320,7 @@ public final class ScalarElementwise implements Elementwise {
         float stepSize = (float) (lr / correction1);
         float invSqrtCorrection2 = (float) (1 / Math.sqrt(correction2));
         float mFloor = adamFirstMomentFloor(stepSize);
-        // Not with eps 0: a second moment of 0 would then make the denominator 0.
-        float vFloor = eps > 0f ? Float.MIN_NORMAL : 0f;
+        float vFloor = adamSecondMomentFloor(eps);
         for (int i = off; i < off + n; i++) {
             float p = param[i];
             float g = grad[i];
@@ -347,6 +346,14 @@ public final class ScalarElementwise implements Elementwise {
      */
     public static float adamFirstMomentFloor(float stepSize) {
         return Float.MIN_NORMAL / Math.max(Math.min(stepSize, 1f), 0x1p-20f);
+    }
+
+    /**
+     * Second moments below this are stored as 0: MIN_NORMAL, but not with eps 0, where a 0
+     * denominator would divide by 0. Public for the SIMD kernels, which must flush alike.
+     */
+    public static float adamSecondMomentFloor(float eps) {
+        return eps > 0f ? Float.MIN_NORMAL : 0f;
     }
 
     private static double sigmoid(double v) {

@@ -38,22 +38,8 @@ final class GatherPackBT {
             }
         }
         if (fullColumns < nc) {
-            float[] tail = bp;
-            int tailPanel = fullColumns / NR * kc * NR;
-            // The scalar packer writes its panels from 0: give it the tail panel's place.
-            packTail(b, bOff, ldb, p0, kc, j0 + fullColumns, nc - fullColumns, tail, tailPanel);
-        }
-    }
-
-    /** The last, partial panel: columns [j0, j0 + width), width &lt; 32, zero-padded. */
-    private static void packTail(float[] b, int bOff, int ldb, int p0, int kc, int j0, int width, float[] bp,
-                                 int panel) {
-        java.util.Arrays.fill(bp, panel, panel + kc * NR, 0f);
-        for (int j = 0; j < width; j++) {
-            int src = bOff + (j0 + j) * ldb + p0;
-            for (int p = 0; p < kc; p++) {
-                bp[panel + p * NR + j] = b[src + p];
-            }
+            GemmPacking.packB(true, b, bOff, ldb, p0, kc, j0 + fullColumns, nc - fullColumns, NR, bp,
+                    fullColumns / NR * kc * NR);
         }
     }
 }

@@ -18,9 +18,15 @@ final class GemmPacking {
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc,
                       int nr, float[] bp) {
+        packB(transB, b, bOff, ldb, p0, kc, j0, nc, nr, bp, 0);
+    }
+
+    /** As {@link #packB(boolean, float[], int, int, int, int, int, int, int, float[])}, panels from bpOff. */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc,
+                      int nr, float[] bp, int bpOff) {
         for (int q = 0, jq = 0; jq < nc; q++, jq += nr) {
             int width = Math.min(nr, nc - jq);
-            int panel = q * kc * nr;
+            int panel = bpOff + q * kc * nr;
             if (!transB) {
                 int src = bOff + p0 * ldb + j0 + jq;
                 for (int p = 0; p < kc; p++, src += ldb) {

@@ -12,7 +12,9 @@ import io.isthmus.kernels.gemm.GemmEdges;
  * panels (kept in L1 while a column of tiles runs), then for each mc row block get op(A) rows
  * (packed, or read in place when A is not transposed and each row is used for few panels; then
  * B's full panels too, when C has few rows), then run the tiles. From
- * {@link Threads#SIMD_GEMM_SPLIT_WORK} multiply-adds on, the rows (or the columns, when C is wide) are split over {@link GemmCrew} (up to {@link Threads#count()}); each packs into its own scratch.
+ * {@link Threads#SIMD_GEMM_SPLIT_WORK} multiply-adds on, the rows (or the columns, when C is
+ * wide) are split over {@link GemmCrew} (up to {@link Threads#count()}); each packs into its own
+ * scratch.
  */
 public final class SimdGemm implements Gemm {
 

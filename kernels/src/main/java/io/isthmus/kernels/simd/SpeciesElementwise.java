@@ -78,6 +78,7 @@ final class SpeciesElementwise implements Elementwise {
 
     private static final VectorSpecies<Float> SPECIES = speciesFromClassData();
     private static final int LANES = SPECIES.length();
+    private static final ScalarElementwise SCALAR_TWIN = new ScalarElementwise();
     /** Reductions add float partial sums into a double every block, so their error does not grow with n. */
     private static final int REDUCTION_BLOCK = 1024;
     /** Row kernels flush their float exp-sum to double every this many vectors. */
@@ -651,7 +652,7 @@ final class SpeciesElementwise implements Elementwise {
         float invSqrtCorrection2 = (float) (1 / Math.sqrt(correction2));
         float decay = 1f - lr * weightDecay;
         float mFloor = ScalarElementwise.adamFirstMomentFloor(stepSize);
-        float vFloor = adamSecondMomentFloor(eps);
+        float vFloor = ScalarElementwise.adamSecondMomentFloor(eps);
         int i = off;
         int bound = off + SPECIES.loopBound(n);
         // Two loops rather than a branch per vector: a vector that is one of two values would be boxed.
@@ -667,27 +668,8 @@ final class SpeciesElementwise implements Elementwise {
                         beta1, beta2, eps, stepSize, invSqrtCorrection2, mFloor, vFloor);
             }
         }
-        for (; i < off + n; i++) {
-            float p = param[i];
-            float g = grad[i];
-            if (decoupled) {
-                p *= decay;
-            } else {
-                g += weightDecay * p;
-            }
-            float mi = beta1 * m[i] + (1f - beta1) * g;
-            float vi = beta2 * v[i] + (1f - beta2) * g * g;
-            mi = Math.abs(mi) < mFloor ? 0f : mi;
-            vi = vi < vFloor ? 0f : vi;
-            m[i] = mi;
-            v[i] = vi;
-            param[i] = p - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtCorrection2 + eps);
-        }
-    }
-
-    /** Second moments below this are stored as 0; not with eps 0, where a 0 denominator would divide by 0. */
-    private static float adamSecondMomentFloor(float eps) {
-        return eps > 0f ? Float.MIN_NORMAL : 0f;
+        // The tail is the scalar kernel itself: the same operations lane by lane.
+        SCALAR_TWIN.adamUpdate(param, grad, m, v, i, off + n - i, lr, beta1, beta2, eps, weightDecay, decoupled, step);
     }
 
     /**
