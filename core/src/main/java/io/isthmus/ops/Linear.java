@@ -42,13 +42,18 @@ public final class Linear {
             k.addBias(y, 0, rows, out, bias.data(), 0);
         }
         return Tensor.result(y, outShape, "linear", gradOut -> {
+            // A zero gradient is overwritten (beta 0), not zeroed first and then added to.
             if (Ops.needsGrad(x)) {
                 // dx [rows, in] += dy [rows, out] @ W [out, in]
-                gemm.sgemm(false, false, rows, in, out, 1f, gradOut, 0, out, wd, 0, in, 1f, x.gradBuffer(), 0, in);
+                boolean fresh = x.gradIsZero();
+                gemm.sgemm(false, false, rows, in, out, 1f, gradOut, 0, out, wd, 0, in, fresh ? 0f : 1f,
+                        fresh ? x.gradForOverwrite() : x.gradBuffer(), 0, in);
             }
             if (Ops.needsGrad(weight)) {
                 // dW [out, in] += dy^T [out, rows] @ x [rows, in]
-                gemm.sgemm(true, false, out, in, rows, 1f, gradOut, 0, out, xd, 0, in, 1f, weight.gradBuffer(), 0, in);
+                boolean fresh = weight.gradIsZero();
+                gemm.sgemm(true, false, out, in, rows, 1f, gradOut, 0, out, xd, 0, in, fresh ? 0f : 1f,
+                        fresh ? weight.gradForOverwrite() : weight.gradBuffer(), 0, in);
             }
             if (Ops.needsGrad(bias)) {
                 k.sumRowsInto(gradOut, 0, rows, out, bias.gradBuffer(), 0);

@@ -28,6 +28,8 @@ public final class Tensor {
     private final float[] data;
     private boolean requiresGrad;
     private float[] grad;
+    /** zeroGrad() was called: the gradient is zero, and grad's contents are stale until filled or overwritten. */
+    private boolean gradZeroPending;
     private Node node;
 
     private Tensor(float[] data, int[] shape) {
@@ -188,12 +190,14 @@ public final class Tensor {
 
     /** The accumulated gradient (shape of this tensor), or null before any backward pass. */
     public float[] grad() {
+        fillPendingZeros();
         return grad;
     }
 
     /** The gradient as a tensor, or null. */
     public Tensor gradTensor() {
-        return grad == null ? null : new Tensor(grad, shape.clone());
+        float[] g = grad();
+        return g == null ? null : new Tensor(g, shape.clone());
     }
 
     /** The gradient buffer, allocated (zeroed) on first use; ops accumulate into it. */
@@ -201,7 +205,41 @@ public final class Tensor {
         if (grad == null) {
             grad = new float[data.length];
         }
+        fillPendingZeros();
         return grad;
+    }
+
+    /**
+     * True while the gradient is zero: never allocated, or zeroed by {@link #zeroGrad()} and not
+     * written since. An op that writes its whole contribution at once (a GEMM with beta 0) may
+     * then store it into {@link #gradForOverwrite()} instead of adding it to {@link #gradBuffer()}.
+     */
+    public boolean gradIsZero() {
+        return grad == null || gradZeroPending;
+    }
+
+    /**
+     * The gradient buffer for an op that is about to write every element of it, when
+     * {@link #gradIsZero()}: its contents are unspecified (possibly stale, even NaN), so the op
+     * must not read them. Saves zeroing a buffer that is overwritten anyway.
+     */
+    public float[] gradForOverwrite() {
+        if (!gradIsZero()) {
+            throw new IllegalStateException("gradForOverwrite() on a tensor whose gradient is not zero: accumulate "
+                    + "into gradBuffer() instead");
+        }
+        if (grad == null) {
+            grad = new float[data.length];
+        }
+        gradZeroPending = false;
+        return grad;
+    }
+
+    private void fillPendingZeros() {
+        if (gradZeroPending) {
+            Arrays.fill(grad, 0f);
+            gradZeroPending = false;
+        }
     }
 
     /**
@@ -214,22 +252,28 @@ public final class Tensor {
             throw new IllegalArgumentException("gradient contribution has " + contribution.length
                     + " elements, tensor has shape " + Shape.str(shape));
         }
-        if (grad == null) {
+        if (gradIsZero()) {
             grad = contribution;
+            gradZeroPending = false;
         } else {
             kernels.axpy(1f, contribution, 0, grad, 0, grad.length);
         }
     }
 
+    /**
+     * Sets the gradient to zero, keeping its buffer. The buffer is filled lazily: by the first
+     * reader or accumulating op, or not at all when an op overwrites it whole ({@link #gradForOverwrite()}).
+     */
     public void zeroGrad() {
         if (grad != null) {
-            Arrays.fill(grad, 0f);
+            gradZeroPending = true;
         }
     }
 
     /** Drops the gradient buffer (the next backward allocates a fresh one). */
     public void clearGrad() {
         grad = null;
+        gradZeroPending = false;
     }
 
     /** The op that made this tensor, or null for a leaf. */
@@ -276,10 +320,10 @@ public final class Tensor {
                 continue;
             }
             if (t.grad != null) {
-                made.backward().apply(t.grad);
+                made.backward().apply(t.grad());
             }
             // Non-leaf gradients and the graph are not kept (as in PyTorch without retain_graph).
-            t.grad = null;
+            t.clearGrad();
             t.node = null;
         }
     }

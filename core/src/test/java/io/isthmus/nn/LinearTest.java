@@ -96,4 +96,42 @@ class LinearTest {
         assertTrue(e.getMessage().contains("[4, 5]") && e.getMessage().contains("[2, 3]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Linear(0, 2));
     }
+
+    /**
+     * zeroGrad(false) only marks the gradients zero; the weight's GEMM then overwrites its
+     * buffer (beta 0) and the bias's sum fills it first. Stale contents, even NaN, must not leak
+     * into the next gradient, and without zeroGrad the gradients add up.
+     */
+    @Test
+    void zeroedGradientsAreOverwrittenWithoutReadingStaleValues() {
+        Linear layer = new Linear(7, 5, true, new SplittableRandom(3));
+        layer.weight().requiresGrad(true);
+        layer.bias().requiresGrad(true);
+        Tensor x = Tensor.of(new float[3 * 7], 3, 7);
+        for (int i = 0; i < x.numel(); i++) {
+            x.data()[i] = (i % 5) - 1.5f;
+        }
+        layer.forward(x).sum().backward();
+        float[] weightGrad = layer.weight().grad().clone();
+        float[] biasGrad = layer.bias().grad().clone();
+        assertArrayEquals(new float[]{3f, 3f, 3f, 3f, 3f}, biasGrad);
+
+        layer.forward(x).sum().backward();
+        for (int i = 0; i < weightGrad.length; i++) {
+            assertEquals(2 * weightGrad[i], layer.weight().grad()[i], 1e-5f, "accumulated weight grad " + i);
+        }
+
+        Arrays.fill(layer.weight().grad(), Float.NaN);
+        Arrays.fill(layer.bias().grad(), Float.NaN);
+        layer.weight().zeroGrad();
+        layer.bias().zeroGrad();
+        assertTrue(layer.weight().gradIsZero());
+        layer.forward(x).sum().backward();
+        assertFalse(layer.weight().gradIsZero());
+        assertArrayEquals(weightGrad, layer.weight().grad());
+        assertArrayEquals(biasGrad, layer.bias().grad());
+
+        layer.weight().zeroGrad();
+        assertArrayEquals(new float[weightGrad.length], layer.weight().grad(), "a zeroed gradient reads as zeros");
+    }
 }
