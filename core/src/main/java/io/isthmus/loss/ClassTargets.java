@@ -127,12 +127,13 @@ final class ClassTargets {
         return out;
     }
 
-    /** into[input layout] += rowsGrad[rows, C]. */
-    void scatterAddRows(float[] rowsGrad, float[] into) {
+    /** input's gradient [input layout] += rowsGrad [rows, C]; hands rowsGrad over when the layouts agree. */
+    void addRowsGrad(float[] rowsGrad, Tensor input) {
         if (spatial == 1) {
-            Kernels.elementwise().axpy(1f, rowsGrad, 0, into, 0, rowsGrad.length);
+            input.accumulateGrad(rowsGrad, Kernels.elementwise());
             return;
         }
+        float[] into = input.gradBuffer();
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < classes; c++) {
                 into[index(r, c)] += rowsGrad[r * classes + c];

@@ -499,8 +499,9 @@ final class SpeciesElementwise implements Elementwise {
             for (int bound = SPECIES.loopBound(cols); j < bound; j += LANES) {
                 load(x, xr + j).sub(max).sub(logSum).intoArray(y, yr + j);
             }
-            for (; j < cols; j++) {
-                y[yr + j] = x[xr + j] - max - logSum;
+            if (j < cols) {
+                VectorMask<Float> tail = SPECIES.indexInRange(j, cols);
+                load(x, xr + j, tail).sub(max).sub(logSum).intoArray(y, yr + j, tail);
             }
         }
     }
@@ -517,8 +518,9 @@ final class SpeciesElementwise implements Elementwise {
             for (int bound = SPECIES.loopBound(cols); j < bound; j += LANES) {
                 load(dy, dyr + j).sub(exp(load(y, yr + j)).mul(total)).intoArray(dx, dxr + j);
             }
-            for (; j < cols; j++) {
-                dx[dxr + j] = dy[dyr + j] - ScalarMath.exp(y[yr + j]) * total;
+            if (j < cols) {
+                VectorMask<Float> tail = SPECIES.indexInRange(j, cols);
+                load(dy, dyr + j, tail).sub(exp(load(y, yr + j, tail)).mul(total)).intoArray(dx, dxr + j, tail);
             }
         }
     }
@@ -543,12 +545,13 @@ final class SpeciesElementwise implements Elementwise {
             }
             sum += partial.reduceLanes(VectorOperators.ADD);
         }
-        for (; i < n; i++) {
-            float e = ScalarMath.exp(x[xOff + i] - shift);
+        if (i < n) {
+            VectorMask<Float> tail = SPECIES.indexInRange(i, n);
+            FloatVector e = exp(load(x, xOff + i, tail).sub(shift));
             if (out != null) {
-                out[outOff + i] = e;
+                e.intoArray(out, outOff + i, tail);
             }
-            sum += e;
+            sum += e.reduceLanes(VectorOperators.ADD, tail);
         }
         return sum;
     }
@@ -581,8 +584,8 @@ final class SpeciesElementwise implements Elementwise {
         for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
             total += load(x, xOff + i).reduceLanes(VectorOperators.ADD);
         }
-        for (; i < n; i++) {
-            total += x[xOff + i];
+        if (i < n) {
+            total += load(x, xOff + i, SPECIES.indexInRange(i, n)).reduceLanes(VectorOperators.ADD);
         }
         return (float) total;
     }
@@ -595,11 +598,11 @@ final class SpeciesElementwise implements Elementwise {
         for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
             m = m.max(load(x, xOff + i));
         }
-        float max = m.reduceLanes(VectorOperators.MAX);
-        for (; i < n; i++) {
-            max = Math.max(max, x[xOff + i]);
+        if (i < n) {
+            VectorMask<Float> tail = SPECIES.indexInRange(i, n);
+            m = m.lanewise(VectorOperators.MAX, load(x, xOff + i, tail), tail);
         }
-        return max;
+        return m.reduceLanes(VectorOperators.MAX);
     }
 
     /** Dot product of x, y: [n]; FMA accumulators, error bound as {@link #sum} with sum |x_i y_i|. */
@@ -696,6 +699,11 @@ final class SpeciesElementwise implements Elementwise {
 
     private static FloatVector load(float[] a, int offset) {
         return FloatVector.fromArray(SPECIES, a, offset);
+    }
+
+    /** The lanes of {@code mask} from a[offset...], zeros elsewhere: a row's last, partial vector. */
+    private static FloatVector load(float[] a, int offset, VectorMask<Float> mask) {
+        return FloatVector.fromArray(SPECIES, a, offset, mask);
     }
 
     private static FloatVector splat(float c) {
