@@ -4,6 +4,7 @@ import io.isthmus.kernels.Kernels;
 import io.isthmus.tensor.Shape;
 import io.isthmus.tensor.Tensor;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -92,6 +93,7 @@ public final class CrossEntropyLoss implements Loss {
 
         double eps = labelSmoothing;
         double smoothPerClass = eps / classes;
+        double weightTotal = w == null ? classes : sum(w);
         double[] perRow = new double[rows];
         double denominator = 0;
         for (int r = 0; r < rows; r++) {
@@ -118,27 +120,37 @@ public final class CrossEntropyLoss implements Loss {
             if (!logits.requiresGrad()) {
                 return;
             }
-            // d loss / d log p_c = -scale ((1-eps) w[y] [c = y] + eps/C w[c]); the log-softmax
-            // kernel's backward turns it into d loss / d logit_j = dlogp_j - p_j sum_c dlogp_c.
-            float[] dLogp = new float[rows * classes];
+            // d loss / d logit_j = p_j * ((1-eps) w[y] + eps/C * sum w) - (1-eps) w[y] [j = y] - eps/C * w[j]
+            // p = exp(log p) in one pass over all rows (one kernel call, whole vectors).
+            float[] rowGrad = new float[rows * classes];
+            Kernels.elementwise().exp(logp, 0, rowGrad, 0, rowGrad.length);
             for (int r = 0; r < rows; r++) {
                 int y = t.labels[r];
+                int base = r * classes;
                 if (y == ClassTargets.IGNORED) {
+                    Arrays.fill(rowGrad, base, base + classes, 0f);
                     continue;
                 }
                 double scale = Reducer.upstream(reduction, gradOut, r, meanDenominator);
                 double wy = w == null ? 1 : w[y];
-                int base = r * classes;
-                if (eps != 0) {
-                    for (int c = 0; c < classes; c++) {
-                        dLogp[base + c] = (float) (-scale * smoothPerClass * (w == null ? 1 : w[c]));
+                double probabilityScale = (1 - eps) * wy + smoothPerClass * weightTotal;
+                for (int c = 0; c < classes; c++) {
+                    double g = rowGrad[base + c] * probabilityScale - smoothPerClass * (w == null ? 1 : w[c]);
+                    if (c == y) {
+                        g -= (1 - eps) * wy;
                     }
+                    rowGrad[base + c] = (float) (scale * g);
                 }
-                dLogp[base + y] = (float) (dLogp[base + y] - scale * (1 - eps) * wy);
             }
-            float[] rowGrad = new float[rows * classes];
-            Kernels.elementwise().logSoftmaxRowsBackward(logp, 0, dLogp, 0, rowGrad, 0, rows, classes);
             t.addRowsGrad(rowGrad, logits);
         }, logits);
+    }
+
+    private static double sum(float[] values) {
+        double sum = 0;
+        for (float v : values) {
+            sum += v;
+        }
+        return sum;
     }
 }

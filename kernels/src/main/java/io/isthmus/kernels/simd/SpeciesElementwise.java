@@ -336,6 +336,18 @@ final class SpeciesElementwise implements Elementwise {
         }
     }
 
+    /** y = exp(x); x, y: [n]. */
+    @Override
+    public void exp(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
+            exp(load(x, xOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] = ScalarMath.exp(x[xOff + i]);
+        }
+    }
+
     /** dx = dy y (1 - y); y, dy, dx: [n]. */
     @Override
     public void sigmoidBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
@@ -490,6 +502,10 @@ final class SpeciesElementwise implements Elementwise {
     /** y = x - max - log sum exp(x - max) per row; x, y: [rows, cols]. */
     @Override
     public void logSoftmaxRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
+        if (cols < LANES && x != y) {
+            logSoftmaxNarrowRows(x, xOff, y, yOff, rows, cols);
+            return;
+        }
         for (int r = 0; r < rows; r++) {
             int xr = xOff + r * cols;
             int yr = yOff + r * cols;
@@ -499,9 +515,40 @@ final class SpeciesElementwise implements Elementwise {
             for (int bound = SPECIES.loopBound(cols); j < bound; j += LANES) {
                 load(x, xr + j).sub(max).sub(logSum).intoArray(y, yr + j);
             }
-            if (j < cols) {
-                VectorMask<Float> tail = SPECIES.indexInRange(j, cols);
-                load(x, xr + j, tail).sub(max).sub(logSum).intoArray(y, yr + j, tail);
+            for (; j < cols; j++) {
+                y[yr + j] = x[xr + j] - max - logSum;
+            }
+        }
+    }
+
+    /**
+     * {@link #logSoftmaxRows} for rows narrower than a vector (class scores: [N, 10]), with the
+     * same operations in the same order, so the same bits: a row would run only scalar tails, so
+     * y first holds every row's x - max, then exp of it in one pass of whole vectors. x and y
+     * must not share an array.
+     */
+    private void logSoftmaxNarrowRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
+        float[] rowMax = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            int xr = xOff + r * cols;
+            int yr = yOff + r * cols;
+            float max = max(x, xr, cols);
+            rowMax[r] = max;
+            for (int j = 0; j < cols; j++) {
+                y[yr + j] = x[xr + j] - max;
+            }
+        }
+        exp(y, yOff, y, yOff, rows * cols);
+        for (int r = 0; r < rows; r++) {
+            int xr = xOff + r * cols;
+            int yr = yOff + r * cols;
+            double sum = 0;
+            for (int j = 0; j < cols; j++) {
+                sum += y[yr + j];
+            }
+            float logSum = (float) Math.log(sum);
+            for (int j = 0; j < cols; j++) {
+                y[yr + j] = x[xr + j] - rowMax[r] - logSum;
             }
         }
     }
@@ -518,9 +565,8 @@ final class SpeciesElementwise implements Elementwise {
             for (int bound = SPECIES.loopBound(cols); j < bound; j += LANES) {
                 load(dy, dyr + j).sub(exp(load(y, yr + j)).mul(total)).intoArray(dx, dxr + j);
             }
-            if (j < cols) {
-                VectorMask<Float> tail = SPECIES.indexInRange(j, cols);
-                load(dy, dyr + j, tail).sub(exp(load(y, yr + j, tail)).mul(total)).intoArray(dx, dxr + j, tail);
+            for (; j < cols; j++) {
+                dx[dxr + j] = dy[dyr + j] - ScalarMath.exp(y[yr + j]) * total;
             }
         }
     }
@@ -545,13 +591,12 @@ final class SpeciesElementwise implements Elementwise {
             }
             sum += partial.reduceLanes(VectorOperators.ADD);
         }
-        if (i < n) {
-            VectorMask<Float> tail = SPECIES.indexInRange(i, n);
-            FloatVector e = exp(load(x, xOff + i, tail).sub(shift));
+        for (; i < n; i++) {
+            float e = ScalarMath.exp(x[xOff + i] - shift);
             if (out != null) {
-                e.intoArray(out, outOff + i, tail);
+                out[outOff + i] = e;
             }
-            sum += e.reduceLanes(VectorOperators.ADD, tail);
+            sum += e;
         }
         return sum;
     }
@@ -584,8 +629,8 @@ final class SpeciesElementwise implements Elementwise {
         for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
             total += load(x, xOff + i).reduceLanes(VectorOperators.ADD);
         }
-        if (i < n) {
-            total += load(x, xOff + i, SPECIES.indexInRange(i, n)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            total += x[xOff + i];
         }
         return (float) total;
     }
@@ -598,11 +643,11 @@ final class SpeciesElementwise implements Elementwise {
         for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
             m = m.max(load(x, xOff + i));
         }
-        if (i < n) {
-            VectorMask<Float> tail = SPECIES.indexInRange(i, n);
-            m = m.lanewise(VectorOperators.MAX, load(x, xOff + i, tail), tail);
+        float max = m.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            max = Math.max(max, x[xOff + i]);
         }
-        return m.reduceLanes(VectorOperators.MAX);
+        return max;
     }
 
     /** Dot product of x, y: [n]; FMA accumulators, error bound as {@link #sum} with sum |x_i y_i|. */
@@ -699,11 +744,6 @@ final class SpeciesElementwise implements Elementwise {
 
     private static FloatVector load(float[] a, int offset) {
         return FloatVector.fromArray(SPECIES, a, offset);
-    }
-
-    /** The lanes of {@code mask} from a[offset...], zeros elsewhere: a row's last, partial vector. */
-    private static FloatVector load(float[] a, int offset, VectorMask<Float> mask) {
-        return FloatVector.fromArray(SPECIES, a, offset, mask);
     }
 
     private static FloatVector splat(float c) {
