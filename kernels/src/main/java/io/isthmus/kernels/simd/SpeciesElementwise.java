@@ -502,10 +502,6 @@ final class SpeciesElementwise implements Elementwise {
     /** y = x - max - log sum exp(x - max) per row; x, y: [rows, cols]. */
     @Override
     public void logSoftmaxRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
-        if (cols < LANES && x != y) {
-            logSoftmaxNarrowRows(x, xOff, y, yOff, rows, cols);
-            return;
-        }
         for (int r = 0; r < rows; r++) {
             int xr = xOff + r * cols;
             int yr = yOff + r * cols;
@@ -517,38 +513,6 @@ final class SpeciesElementwise implements Elementwise {
             }
             for (; j < cols; j++) {
                 y[yr + j] = x[xr + j] - max - logSum;
-            }
-        }
-    }
-
-    /**
-     * {@link #logSoftmaxRows} for rows narrower than a vector (class scores: [N, 10]), with the
-     * same operations in the same order, so the same bits: a row would run only scalar tails, so
-     * y first holds every row's x - max, then exp of it in one pass of whole vectors. x and y
-     * must not share an array.
-     */
-    private void logSoftmaxNarrowRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
-        float[] rowMax = new float[rows];
-        for (int r = 0; r < rows; r++) {
-            int xr = xOff + r * cols;
-            int yr = yOff + r * cols;
-            float max = max(x, xr, cols);
-            rowMax[r] = max;
-            for (int j = 0; j < cols; j++) {
-                y[yr + j] = x[xr + j] - max;
-            }
-        }
-        exp(y, yOff, y, yOff, rows * cols);
-        for (int r = 0; r < rows; r++) {
-            int xr = xOff + r * cols;
-            int yr = yOff + r * cols;
-            double sum = 0;
-            for (int j = 0; j < cols; j++) {
-                sum += y[yr + j];
-            }
-            float logSum = (float) Math.log(sum);
-            for (int j = 0; j < cols; j++) {
-                y[yr + j] = x[xr + j] - rowMax[r] - logSum;
             }
         }
     }
