@@ -4,7 +4,6 @@ import io.isthmus.kernels.Kernels;
 import io.isthmus.tensor.Shape;
 import io.isthmus.tensor.Tensor;
 
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -121,21 +120,18 @@ public final class CrossEntropyLoss implements Loss {
                 return;
             }
             // d loss / d logit_j = p_j * ((1-eps) w[y] + eps/C * sum w) - (1-eps) w[y] [j = y] - eps/C * w[j]
-            // p = exp(log p) in one pass over all rows (one kernel call, whole vectors).
             float[] rowGrad = new float[rows * classes];
-            Kernels.elementwise().exp(logp, 0, rowGrad, 0, rowGrad.length);
             for (int r = 0; r < rows; r++) {
                 int y = t.labels[r];
-                int base = r * classes;
                 if (y == ClassTargets.IGNORED) {
-                    Arrays.fill(rowGrad, base, base + classes, 0f);
                     continue;
                 }
                 double scale = Reducer.upstream(reduction, gradOut, r, meanDenominator);
                 double wy = w == null ? 1 : w[y];
                 double probabilityScale = (1 - eps) * wy + smoothPerClass * weightTotal;
+                int base = r * classes;
                 for (int c = 0; c < classes; c++) {
-                    double g = rowGrad[base + c] * probabilityScale - smoothPerClass * (w == null ? 1 : w[c]);
+                    double g = Math.exp(logp[base + c]) * probabilityScale - smoothPerClass * (w == null ? 1 : w[c]);
                     if (c == y) {
                         g -= (1 - eps) * wy;
                     }

@@ -70,9 +70,6 @@ public interface Elementwise {
     /** dx = dy * y * (1 - y), from the forward output y; y, dy, dx: [n]. */
     void sigmoidBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);
 
-    /** y = exp(x), +Inf past float's range, 0 below it; x, y: [n]. */
-    void exp(float[] x, int xOff, float[] y, int yOff, int n);
-
     /** y = tanh(x); x, y: [n]. */
     void tanh(float[] x, int xOff, float[] y, int yOff, int n);
 

@@ -137,13 +137,6 @@ public final class ScalarElementwise implements Elementwise {
     }
 
     @Override
-    public void exp(float[] x, int xOff, float[] y, int yOff, int n) {
-        for (int i = 0; i < n; i++) {
-            y[yOff + i] = (float) Math.exp(x[xOff + i]);
-        }
-    }
-
-    @Override
     public void sigmoidBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
         for (int i = 0; i < n; i++) {
             float s = y[yOff + i];

@@ -4,7 +4,7 @@ import io.isthmus.kernels.elementwise.Elementwise;
 
 /**
  * The elementwise kernels whose scalar reference gives bit-identical results (asserted in
- * {@code SimdElementwiseTest}; for exp the reference is its lane-wise twin ScalarMath.exp): the ones {@link KernelWarmup} compiles in the background while
+ * {@code SimdElementwiseTest}): the ones {@link KernelWarmup} compiles in the background while
  * calls run the scalar kernel, so which path ran never shows in the results. Each op knows one
  * call of itself on {@link WarmupScratch} buffers, which the warm-up thread repeats.
  */
@@ -25,7 +25,6 @@ enum ElementwiseOp {
     SIGMOID_BACKWARD((k, s) -> k.sigmoidBackward(s.probability, 0, s.y, 0, s.out, 0, s.n)),
     TANH_BACKWARD((k, s) -> k.tanhBackward(s.probability, 0, s.y, 0, s.out, 0, s.n)),
     MAX((k, s) -> s.sink += k.max(s.x, 0, s.n)),
-    EXP((k, s) -> k.exp(s.x, 0, s.out, 0, s.n)),
     ADAM((k, s) -> k.adamUpdate(s.param, s.y, s.m, s.v, 0, s.n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, false, 10)),
     ADAMW((k, s) -> k.adamUpdate(s.param, s.y, s.m, s.v, 0, s.n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, 10));
 

@@ -18,7 +18,7 @@ import java.util.function.Function;
  * <ul>
  * <li>bit-identical: arithmetic, axpy, ReLU and leaky ReLU (and backward), the sigmoid and tanh
  *     backward passes, {@code addBias}, {@code sumRowsInto}, {@code max}, Adam and AdamW;</li>
- * <li>exp, ELU, sigmoid, tanh, SiLU, GELU: 2e-6 relative (about 5e-7 measured against exact values);
+ * <li>ELU, sigmoid, tanh, SiLU, GELU: 2e-6 relative (about 5e-7 measured against exact values);
  *     tanh-GELU 2e-6 + 3e-7 |2u| relative, 2u its tanh argument (the float rounding of u);</li>
  * <li>their backward passes: 2e-6 relative + 1e-7 |dy| (the gradients cross zero);</li>
  * <li>sum, dot, sumOfSquares: 3e-6 sum |terms| (float accumulators, flushed to double every
@@ -77,8 +77,8 @@ public final class SimdElementwise implements Elementwise {
 
     /**
      * Starts compiling, in the background, the kernels of a training step of linear layers with
-     * ReLU, cross-entropy and SGD or Adam (bias add and its gradient, ReLU and its gradient, gradient
-     * accumulation, Adam, exp); a no-op without warm-up. Adam goes first: it is the slowest to
+     * ReLU and SGD or Adam (bias add and its gradient, ReLU and its gradient, gradient
+     * accumulation, Adam); a no-op without warm-up. Adam goes first: it is the slowest to
      * compile and its scalar twin the slowest to run meanwhile. Kernels that calls request come
      * before all of these; AdamW and the rest start at their first call.
      */
@@ -87,7 +87,7 @@ public final class SimdElementwise implements Elementwise {
             return;
         }
         List<ElementwiseOp> inOrder = List.of(ElementwiseOp.ADAM, ElementwiseOp.ADD_BIAS, ElementwiseOp.SUM_ROWS_INTO,
-                ElementwiseOp.RELU_BACKWARD, ElementwiseOp.RELU, ElementwiseOp.AXPY, ElementwiseOp.ADD, ElementwiseOp.EXP);
+                ElementwiseOp.RELU_BACKWARD, ElementwiseOp.RELU, ElementwiseOp.AXPY, ElementwiseOp.ADD);
         for (int i = 0; i < inOrder.size(); i++) {
             // Ranked below any real call (whose rank is its element count, at least 0).
             warmup.request(inOrder.get(i), -1 - i);
@@ -250,17 +250,6 @@ public final class SimdElementwise implements Elementwise {
     }
 
     @Override
-    public void exp(float[] x, int xOff, float[] y, int yOff, int n) {
-        if (cold(ElementwiseOp.EXP, n)) {
-            for (int i = 0; i < n; i++) {
-                y[yOff + i] = ScalarMath.exp(x[xOff + i]); // the vector exp's lane-wise twin
-            }
-            return;
-        }
-        kernels.exp(x, xOff, y, yOff, n);
-    }
-
-    @Override
     public void sigmoidBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
         if (cold(ElementwiseOp.SIGMOID_BACKWARD, n)) {
             SCALAR.sigmoidBackward(y, yOff, dy, dyOff, dx, dxOff, n);
@@ -325,46 +314,7 @@ public final class SimdElementwise implements Elementwise {
 
     @Override
     public void logSoftmaxRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
-        if (cols < species.length() && x != y) {
-            logSoftmaxNarrowRows(x, xOff, y, yOff, rows, cols);
-            return;
-        }
         kernels.logSoftmaxRows(x, xOff, y, yOff, rows, cols);
-    }
-
-    /**
-     * Log-softmax of rows narrower than a vector (class scores: [N, 10]), where the row kernel
-     * would run only its scalar tails: y first holds every row's x - max, then its exp in one
-     * pass over whole vectors; the same operations in the same order as the row kernel, so the
-     * same bits (asserted in SimdRowKernelsTest). x and y must not share an array.
-     */
-    private void logSoftmaxNarrowRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
-        float[] rowMax = new float[rows];
-        for (int r = 0; r < rows; r++) {
-            int xr = xOff + r * cols;
-            int yr = yOff + r * cols;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < cols; j++) {
-                max = Math.max(max, x[xr + j]);
-            }
-            rowMax[r] = max;
-            for (int j = 0; j < cols; j++) {
-                y[yr + j] = x[xr + j] - max;
-            }
-        }
-        exp(y, yOff, y, yOff, rows * cols);
-        for (int r = 0; r < rows; r++) {
-            int xr = xOff + r * cols;
-            int yr = yOff + r * cols;
-            double sum = 0;
-            for (int j = 0; j < cols; j++) {
-                sum += y[yr + j];
-            }
-            float logSum = (float) Math.log(sum);
-            for (int j = 0; j < cols; j++) {
-                y[yr + j] = x[xr + j] - rowMax[r] - logSum;
-            }
-        }
     }
 
     @Override

@@ -336,18 +336,6 @@ final class SpeciesElementwise implements Elementwise {
         }
     }
 
-    /** y = exp(x); x, y: [n]. */
-    @Override
-    public void exp(float[] x, int xOff, float[] y, int yOff, int n) {
-        int i = 0;
-        for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
-            exp(load(x, xOff + i)).intoArray(y, yOff + i);
-        }
-        for (; i < n; i++) {
-            y[yOff + i] = ScalarMath.exp(x[xOff + i]);
-        }
-    }
-
     /** dx = dy y (1 - y); y, dy, dx: [n]. */
     @Override
     public void sigmoidBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {

@@ -91,8 +91,6 @@ class SimdElementwiseTest {
                 Inputs.EXTREME, Inputs.NONE, expBased));
         cases.add(new Case("eluBackward", (e, a, ao, b, bo, out, oo, n) -> e.eluBackward(1.3f, a, ao, b, bo, out, oo, n),
                 Inputs.EXTREME, Inputs.GRADIENT, gradient));
-        cases.add(new Case("exp", (e, a, ao, b, bo, out, oo, n) -> e.exp(a, ao, out, oo, n),
-                Inputs.EXTREME, Inputs.NONE, expBased));
         cases.add(new Case("sigmoid", (e, a, ao, b, bo, out, oo, n) -> e.sigmoid(a, ao, out, oo, n),
                 Inputs.EXTREME, Inputs.NONE, expBased));
         cases.add(new Case("tanh", (e, a, ao, b, bo, out, oo, n) -> e.tanh(a, ao, out, oo, n),

@@ -89,14 +89,6 @@ class SimdRowKernelsTest {
             SCALAR.logSoftmaxRows(x, 3, expectedLog, 6, rows, cols);
             simd.logSoftmaxRows(x, 3, actualLog, 6, rows, cols);
             assertRange(expectedLog, actualLog, 6, n, i -> 3e-6 + TWO_ULPS * Math.abs(expectedLog[i]), "logSoftmax " + what);
-
-            // Rows narrower than a vector take a whole-array exp pass unless in place; same bits either way.
-            float[] logInPlace = x.clone();
-            simd.logSoftmaxRows(logInPlace, 3, logInPlace, 3, rows, cols);
-            for (int i = 0; i < n; i++) {
-                assertEquals(Float.floatToRawIntBits(logInPlace[3 + i]), Float.floatToRawIntBits(actualLog[6 + i]),
-                        "logSoftmax in place vs out of place " + what + " at " + i);
-            }
         }
     }
 

@@ -75,7 +75,6 @@ class KernelWarmupTest {
         out = new float[n]; k.sigmoidBackward(probability, 0, y, 0, out, 0, n); outputs.add(out);
         out = new float[n]; k.tanhBackward(probability, 0, y, 0, out, 0, n); outputs.add(out);
         outputs.add(new float[]{k.max(x, 0, n)});
-        out = new float[n]; k.exp(x, 0, out, 0, n); outputs.add(out);
         for (boolean decoupled : new boolean[]{false, true}) {
             float[] param = x.clone();
             float[] m = random(n, 4);
