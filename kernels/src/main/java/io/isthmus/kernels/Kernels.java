@@ -43,12 +43,26 @@ public final class Kernels {
      * that has not happened yet: about 0.2 s); call it before loading data so that the JIT's
      * warm-up overlaps the loading instead of the first epoch. Without it
      * each kernel starts warming up at its first call (running its bit-identical scalar twin
-     * until then); with {@code -Disthmus.warmup=false} or without SIMD it does nothing.
+     * until then); with {@code -Disthmus.warmup=false} or without SIMD it does nothing. When the
+     * backend calls OpenBLAS, it also makes one product through it here (about 5 ms): the first
+     * call links the downcall and faults in OpenBLAS's work buffers.
      */
     public static void warmUp() {
-        if (Holder.SELECTION.backend != Backend.REFERENCE) {
-            simd().ifPresent(SimdKernels::warmUp);
+        if (Holder.SELECTION.backend == Backend.REFERENCE) {
+            return;
         }
+        simd().ifPresent(SimdKernels::warmUp);
+        if (Holder.SELECTION.backend != Backend.SIMD) {
+            blasGemm().ifPresent(Kernels::firstBlasCall);
+        }
+    }
+
+    /** One mid-size product, C = A B on [256, 256] zeros, whose result is not used. */
+    private static void firstBlasCall(Gemm blas) {
+        int n = 256;
+        float[] a = new float[n * n];
+        float[] c = new float[n * n];
+        blas.sgemm(false, false, n, n, n, 1f, a, 0, n, a, 0, n, 0f, c, 0, n);
     }
 
     /** The one-line description that was logged at startup. */
