@@ -590,6 +590,15 @@ final class SpeciesElementwise implements Elementwise {
     /** Maximum of x: [n]; -Inf for n = 0; NaN if any element is NaN (lane-wise max propagates NaN). */
     @Override
     public float max(float[] x, int xOff, int n) {
+        if (n < LANES) {
+            // A narrow row (class scores) has no whole vector: skip the broadcast and the lane
+            // reduction, which the interpreter runs very slowly until C2 compiles this method.
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                max = Math.max(max, x[xOff + i]);
+            }
+            return max;
+        }
         FloatVector m = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         int i = 0;
         for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
