@@ -23,7 +23,7 @@ public final class Activations {
         float[] saved = savesOutput ? y : x.data();
         return Tensor.result(y, x.shape(), op, gradOut -> {
             if (Ops.needsGrad(x)) {
-                float[] dx = new float[gradOut.length];
+                float[] dx = x.gradContributionArray();
                 grad.apply(Ops.kernels(), saved, gradOut, dx, dx.length);
                 x.accumulateGrad(dx, Ops.kernels());
             }

@@ -229,10 +229,19 @@ public final class Tensor {
                     + "into gradBuffer() instead");
         }
         if (grad == null) {
-            grad = new float[data.length];
+            grad = GradArrays.take(data.length);
         }
         gradZeroPending = false;
         return grad;
+    }
+
+    /**
+     * An array of this tensor's size for a gradient contribution that the caller writes whole
+     * and then hands to {@link #accumulateGrad}: one that an earlier backward pass freed (stale
+     * contents), or a new one.
+     */
+    public float[] gradContributionArray() {
+        return GradArrays.take(data.length);
     }
 
     private void fillPendingZeros() {
@@ -319,13 +328,27 @@ public final class Tensor {
             if (made == null) {
                 continue;
             }
-            if (t.grad != null) {
+            float[] freed = t.grad;
+            if (freed != null) {
                 made.backward().apply(t.grad());
             }
-            // Non-leaf gradients and the graph are not kept (as in PyTorch without retain_graph).
+            // Non-leaf gradients and the graph are not kept (as in PyTorch without retain_graph);
+            // the gradient array is reused unless an input adopted it as its own gradient.
             t.clearGrad();
             t.node = null;
+            if (freed != null && !adoptedByAnInput(freed, made)) {
+                GradArrays.give(freed);
+            }
         }
+    }
+
+    private static boolean adoptedByAnInput(float[] gradient, Node made) {
+        for (Tensor input : made.inputs()) {
+            if (input != null && input.grad == gradient) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private List<Tensor> topologicalOrder() {

@@ -1,0 +1,51 @@
+package io.isthmus.tensor;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+
+/**
+ * The gradient arrays of intermediate tensors that {@link Tensor#backward()} has finished with,
+ * kept per thread for the next backward pass to write into. A new array costs zeroing memory the
+ * caches have not seen for a while (the JVM hands out young-generation memory in order); one
+ * freed a step ago is still in cache. PyTorch's allocators recycle freed tensors the same way.
+ * Only arrays that nothing else can reach come here: non-leaf gradients, which backward drops.
+ */
+final class GradArrays {
+
+    /** Arrays kept per thread: a few layers' worth; older ones go to the garbage collector. */
+    private static final int KEEP = 8;
+    /** Shorter arrays are cheap to allocate: not worth a search. */
+    private static final int MIN_LENGTH = 1024;
+    /** Longer ones (64 MB and up) are left to the garbage collector: keeping them would hoard memory. */
+    private static final int MAX_LENGTH = 1 << 24;
+    private static final ThreadLocal<ArrayDeque<float[]>> FREED = ThreadLocal.withInitial(ArrayDeque::new);
+
+    private GradArrays() {
+    }
+
+    /** An array of {@code length} floats with unspecified contents. */
+    static float[] take(int length) {
+        if (length >= MIN_LENGTH) {
+            for (Iterator<float[]> it = FREED.get().iterator(); it.hasNext(); ) {
+                float[] a = it.next();
+                if (a.length == length) {
+                    it.remove();
+                    return a;
+                }
+            }
+        }
+        return new float[length];
+    }
+
+    /** Hands over an array nobody will read or write again. */
+    static void give(float[] array) {
+        if (array.length < MIN_LENGTH || array.length >= MAX_LENGTH) {
+            return;
+        }
+        ArrayDeque<float[]> freed = FREED.get();
+        if (freed.size() == KEEP) {
+            freed.removeLast();
+        }
+        freed.addFirst(array);
+    }
+}
