@@ -192,6 +192,27 @@ class MlpTrainersTest {
         assertTrue(run.err().contains("--data DIR"), run.err());
     }
 
+    /** Batches built ahead on another thread are the same batches: the same run, metric for metric. */
+    @Test
+    void prefetchingBatchesGivesTheSameRun() throws IOException {
+        Path inline = work.resolve("inline.json");
+        Path ahead = work.resolve("ahead.json");
+        assertEquals(0, run(mlp("--epochs", "2", "--report", inline.toString())).exit());
+        Run run = run(mlp("--epochs", "2", "--prefetch", "2", "--report", ahead.toString()));
+        assertEquals(0, run.exit(), run.err());
+        JsonObject expected = json(inline);
+        JsonObject actual = json(ahead);
+        assertEquals(0, expected.get("prefetch").getAsInt());
+        assertEquals(2, actual.get("prefetch").getAsInt());
+        for (int epoch = 0; epoch < 2; epoch++) {
+            JsonObject want = expected.getAsJsonArray("history").get(epoch).getAsJsonObject();
+            JsonObject got = actual.getAsJsonArray("history").get(epoch).getAsJsonObject();
+            for (String key : new String[]{"loss", "accuracy", "val_loss", "val_accuracy"}) {
+                assertEquals(want.get(key).getAsDouble(), got.get(key).getAsDouble(), 0.0, key + " of epoch " + (epoch + 1));
+            }
+        }
+    }
+
     @Test
     void badOptionValuesAreNamed() {
         Run batch = run(mlp("--batch-size", "0"));
@@ -204,6 +225,9 @@ class MlpTrainersTest {
         assertEquals(2, fraction.exit());
         assertTrue(fraction.err().contains("--validation-fraction must be between 0 and 1 (exclusive), got 1.5"),
                 fraction.err());
+        Run prefetch = run(mlp("--prefetch", "-1"));
+        assertEquals(2, prefetch.exit());
+        assertTrue(prefetch.err().contains("--prefetch must be 0 or more, got -1"), prefetch.err());
         Run resume = run(mlp("--resume", work.resolve("none.safetensors").toString()));
         assertEquals(1, resume.exit());
         assertTrue(resume.err().contains("none.safetensors: no such file"), resume.err());
