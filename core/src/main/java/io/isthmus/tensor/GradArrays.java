@@ -16,20 +16,28 @@ final class GradArrays {
     private static final int KEEP = 8;
     /** Shorter arrays are cheap to allocate: not worth a search. */
     private static final int MIN_LENGTH = 1024;
-    /** Longer ones (64 MB and up) are left to the garbage collector: keeping them would hoard memory. */
-    private static final int MAX_LENGTH = 1 << 24;
-    private static final ThreadLocal<ArrayDeque<float[]>> FREED = ThreadLocal.withInitial(ArrayDeque::new);
+    /** At most this many floats (64 MB) kept per thread, so that big models do not hoard memory. */
+    private static final long MAX_KEPT_FLOATS = 1L << 24;
+    private static final ThreadLocal<Kept> KEPT = ThreadLocal.withInitial(Kept::new);
 
     private GradArrays() {
+    }
+
+    /** One thread's arrays, newest first, and their total length. */
+    private static final class Kept {
+        final ArrayDeque<float[]> arrays = new ArrayDeque<>();
+        long floats;
     }
 
     /** An array of {@code length} floats with unspecified contents. */
     static float[] take(int length) {
         if (length >= MIN_LENGTH) {
-            for (Iterator<float[]> it = FREED.get().iterator(); it.hasNext(); ) {
+            Kept kept = KEPT.get();
+            for (Iterator<float[]> it = kept.arrays.iterator(); it.hasNext(); ) {
                 float[] a = it.next();
                 if (a.length == length) {
                     it.remove();
+                    kept.floats -= length;
                     return a;
                 }
             }
@@ -39,13 +47,14 @@ final class GradArrays {
 
     /** Hands over an array nobody will read or write again. */
     static void give(float[] array) {
-        if (array.length < MIN_LENGTH || array.length >= MAX_LENGTH) {
+        if (array.length < MIN_LENGTH || array.length > MAX_KEPT_FLOATS) {
             return;
         }
-        ArrayDeque<float[]> freed = FREED.get();
-        if (freed.size() == KEEP) {
-            freed.removeLast();
+        Kept kept = KEPT.get();
+        while (!kept.arrays.isEmpty() && (kept.arrays.size() == KEEP || kept.floats + array.length > MAX_KEPT_FLOATS)) {
+            kept.floats -= kept.arrays.removeLast().length;
         }
-        freed.addFirst(array);
+        kept.arrays.addFirst(array);
+        kept.floats += array.length;
     }
 }

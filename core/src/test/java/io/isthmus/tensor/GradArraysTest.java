@@ -26,6 +26,23 @@ class GradArraysTest {
         assertNotSame(small, GradArrays.take(16), "short arrays are not kept");
     }
 
+    /** A thread keeps at most 64 MB: giving more drops the oldest arrays first. */
+    @Test
+    void aThreadKeepsAtMost64Megabytes() {
+        float[] older = new float[6 << 20];
+        float[] newer = new float[10 << 20];
+        float[] newest = new float[4 << 20];
+        GradArrays.give(older);
+        GradArrays.give(newer);
+        GradArrays.give(newest); // 20 Mi floats in all: over the 16 Mi cap, so the oldest goes
+        assertNotSame(older, GradArrays.take(6 << 20));
+        assertSame(newer, GradArrays.take(10 << 20));
+        assertSame(newest, GradArrays.take(4 << 20));
+        float[] huge = new float[(16 << 20) + 1];
+        GradArrays.give(huge);
+        assertNotSame(huge, GradArrays.take(huge.length), "an array over the cap is not kept");
+    }
+
     /**
      * Two layers with intermediates of 40 x 64 = 2560 floats: every backward pass after the first
      * writes into arrays the previous one freed (stale values in them), and must still give the
