@@ -42,18 +42,13 @@ public final class Linear {
             k.addBias(y, 0, rows, out, bias.data(), 0);
         }
         return Tensor.result(y, outShape, "linear", gradOut -> {
-            // A zero gradient is overwritten (beta 0), not zeroed first and then added to.
             if (Ops.needsGrad(x)) {
                 // dx [rows, in] += dy [rows, out] @ W [out, in]
-                boolean fresh = x.gradIsZero();
-                gemm.sgemm(false, false, rows, in, out, 1f, gradOut, 0, out, wd, 0, in, fresh ? 0f : 1f,
-                        fresh ? x.gradForOverwrite() : x.gradBuffer(), 0, in);
+                Ops.gemmIntoGrad(gemm, false, false, rows, in, out, gradOut, out, wd, in, x);
             }
             if (Ops.needsGrad(weight)) {
                 // dW [out, in] += dy^T [out, rows] @ x [rows, in]
-                boolean fresh = weight.gradIsZero();
-                gemm.sgemm(true, false, out, in, rows, 1f, gradOut, 0, out, xd, 0, in, fresh ? 0f : 1f,
-                        fresh ? weight.gradForOverwrite() : weight.gradBuffer(), 0, in);
+                Ops.gemmIntoGrad(gemm, true, false, out, in, rows, gradOut, out, xd, in, weight);
             }
             if (Ops.needsGrad(bias)) {
                 k.sumRowsInto(gradOut, 0, rows, out, bias.gradBuffer(), 0);

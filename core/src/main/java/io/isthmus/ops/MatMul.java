@@ -63,11 +63,11 @@ public final class MatMul {
         return Tensor.result(out, outShape, "matmul", gradOut -> {
             if (Ops.needsGrad(a)) {
                 // dA [rows, K] += dC [rows, N] @ B^T
-                gemm.sgemm(false, true, rows, k, n, 1f, gradOut, 0, n, w, 0, n, 1f, a.gradBuffer(), 0, k);
+                Ops.gemmIntoGrad(gemm, false, true, rows, k, n, gradOut, n, w, n, a);
             }
             if (Ops.needsGrad(b)) {
                 // dB [K, N] += A^T [K, rows] @ dC [rows, N]
-                gemm.sgemm(true, false, k, n, rows, 1f, x, 0, k, gradOut, 0, n, 1f, b.gradBuffer(), 0, n);
+                Ops.gemmIntoGrad(gemm, true, false, k, n, rows, x, k, gradOut, n, b);
             }
         }, a, b);
     }

@@ -2,6 +2,7 @@ package io.isthmus.ops;
 
 import io.isthmus.kernels.Kernels;
 import io.isthmus.kernels.elementwise.Elementwise;
+import io.isthmus.kernels.gemm.Gemm;
 import io.isthmus.tensor.Shape;
 import io.isthmus.tensor.Tensor;
 
@@ -28,6 +29,17 @@ final class Ops {
             float[] buffer = t.gradBuffer();
             kernels().axpy(1f, g, 0, buffer, 0, g.length);
         }
+    }
+
+    /**
+     * The whole gradient of {@code target}, [m, n], += op(A) op(B) in one GEMM. A zero gradient
+     * (never written, or zeroGrad()) is overwritten with beta 0, not zero-filled and added to.
+     */
+    static void gemmIntoGrad(Gemm gemm, boolean transA, boolean transB, int m, int n, int k,
+                             float[] a, int lda, float[] b, int ldb, Tensor target) {
+        boolean zero = target.gradIsZero();
+        float[] grad = zero ? target.gradForOverwrite() : target.gradBuffer();
+        gemm.sgemm(transA, transB, m, n, k, 1f, a, 0, lda, b, 0, ldb, zero ? 0f : 1f, grad, 0, n);
     }
 
     static void requireSameShape(String op, Tensor a, Tensor b) {

@@ -328,16 +328,16 @@ public final class Tensor {
             if (made == null) {
                 continue;
             }
-            float[] freed = t.grad;
-            if (freed != null) {
-                made.backward().apply(t.grad());
+            float[] gradient = t.grad();
+            if (gradient != null) {
+                made.backward().apply(gradient);
             }
             // Non-leaf gradients and the graph are not kept (as in PyTorch without retain_graph);
             // the gradient array is reused unless an input adopted it as its own gradient.
             t.clearGrad();
             t.node = null;
-            if (freed != null && !adoptedByAnInput(freed, made)) {
-                GradArrays.give(freed);
+            if (gradient != null && !adoptedByAnInput(gradient, made)) {
+                GradArrays.give(gradient);
             }
         }
     }
