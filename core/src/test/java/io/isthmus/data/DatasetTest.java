@@ -60,6 +60,12 @@ class DatasetTest {
         assertTrue(e.getMessage().contains("[2] (2 elements) as [3] (3 elements)"), e.getMessage());
         var oob = assertThrows(IndexOutOfBoundsException.class, () -> d.batch(3));
         assertTrue(oob.getMessage().contains("sample index 3 out of range [0, 3)"), oob.getMessage());
+        // Every index is checked before any row is copied: a bad one late in a batch writes nothing.
+        float[] features = {-1, -1, -1, -1, -1, -1};
+        float[] targets = {-1, -1, -1};
+        assertThrows(IndexOutOfBoundsException.class, () -> d.gather(new int[]{0, 1, -1}, 0, 3, features, targets));
+        assertArrayEquals(new float[]{-1, -1, -1, -1, -1, -1}, features);
+        assertArrayEquals(new float[]{-1, -1, -1}, targets);
     }
 
     @Test
