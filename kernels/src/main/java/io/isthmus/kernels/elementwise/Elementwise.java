@@ -46,7 +46,7 @@ public interface Elementwise {
 
     // ---- activations: forward and backward side by side --------------------------------------
 
-    /** y = max(x, 0); x, y: [n]. */
+    /** y = max(x, 0), NaN staying NaN as in PyTorch (and -0 giving +0); x, y: [n]. */
     void relu(float[] x, int xOff, float[] y, int yOff, int n);
 
     /** dx = dy where x &gt; 0, else 0; x, dy, dx: [n]. */

@@ -86,8 +86,7 @@ public final class ScalarElementwise implements Elementwise {
     @Override
     public void relu(float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) {
-            float v = x[xOff + i];
-            y[yOff + i] = v > 0f ? v : 0f;
+            y[yOff + i] = Math.max(x[xOff + i], 0f);
         }
     }
 

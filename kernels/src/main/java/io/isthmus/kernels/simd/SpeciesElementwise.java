@@ -239,18 +239,15 @@ final class SpeciesElementwise implements Elementwise {
 
     // ---- activations -------------------------------------------------------------------------
 
-    /** y = x &gt; 0 ? x : 0 (NaN gives 0, as in the scalar twin); x, y: [n]. */
+    /** y = max(x, 0) with Math.max's NaN and -0 rules, as the scalar twin; x, y: [n]. */
     @Override
     public void relu(float[] x, int xOff, float[] y, int yOff, int n) {
-        FloatVector zero = FloatVector.zero(SPECIES);
         int i = 0;
         for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
-            FloatVector v = load(x, xOff + i);
-            zero.blend(v, v.compare(GT, 0f)).intoArray(y, yOff + i);
+            load(x, xOff + i).max(ZERO).intoArray(y, yOff + i);
         }
         for (; i < n; i++) {
-            float v = x[xOff + i];
-            y[yOff + i] = v > 0f ? v : 0f;
+            y[yOff + i] = Math.max(x[xOff + i], 0f);
         }
     }
 

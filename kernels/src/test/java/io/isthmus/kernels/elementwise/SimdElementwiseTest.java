@@ -435,4 +435,25 @@ class SimdElementwiseTest {
             }
         }
     }
+
+    /** ReLU keeps NaN (as PyTorch does) and gives +0 for -0, in vector lanes and in the scalar tail. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("species")
+    void reluPropagatesNanAndZeroesNegativeZero(VectorSpecies<Float> species) {
+        Elementwise simd = new SimdElementwise(species);
+        float[] special = {Float.NaN, -0f, 0f, -1f, 1.5f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, -Float.MIN_VALUE};
+        float[] expected = {Float.NaN, 0f, 0f, 0f, 1.5f, 0f, Float.POSITIVE_INFINITY, 0f};
+        int n = 2 * species.length() + special.length;
+        float[] x = new float[n];
+        float[] want = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = special[i % special.length];
+            want[i] = expected[i % special.length];
+        }
+        for (Elementwise e : List.of(SCALAR, simd)) {
+            float[] y = new float[n];
+            e.relu(x, 0, y, 0, n);
+            ElementwiseChecks.assertBitIdentical(want, y, e.name() + " relu");
+        }
+    }
 }
