@@ -18,26 +18,19 @@ final class GradArrays {
     private static final int MIN_LENGTH = 1024;
     /** At most this many floats (64 MB) kept per thread, so that big models do not hoard memory. */
     private static final long MAX_KEPT_FLOATS = 1L << 24;
-    private static final ThreadLocal<Kept> KEPT = ThreadLocal.withInitial(Kept::new);
+    /** One thread's arrays, newest first. */
+    private static final ThreadLocal<ArrayDeque<float[]>> KEPT = ThreadLocal.withInitial(ArrayDeque::new);
 
     private GradArrays() {
-    }
-
-    /** One thread's arrays, newest first, and their total length. */
-    private static final class Kept {
-        final ArrayDeque<float[]> arrays = new ArrayDeque<>();
-        long floats;
     }
 
     /** An array of {@code length} floats with unspecified contents. */
     static float[] take(int length) {
         if (length >= MIN_LENGTH) {
-            Kept kept = KEPT.get();
-            for (Iterator<float[]> it = kept.arrays.iterator(); it.hasNext(); ) {
+            for (Iterator<float[]> it = KEPT.get().iterator(); it.hasNext(); ) {
                 float[] a = it.next();
                 if (a.length == length) {
                     it.remove();
-                    kept.floats -= length;
                     return a;
                 }
             }
@@ -50,11 +43,14 @@ final class GradArrays {
         if (array.length < MIN_LENGTH || array.length > MAX_KEPT_FLOATS) {
             return;
         }
-        Kept kept = KEPT.get();
-        while (!kept.arrays.isEmpty() && (kept.arrays.size() == KEEP || kept.floats + array.length > MAX_KEPT_FLOATS)) {
-            kept.floats -= kept.arrays.removeLast().length;
+        ArrayDeque<float[]> kept = KEPT.get();
+        long floats = array.length;
+        for (float[] a : kept) {
+            floats += a.length;
         }
-        kept.arrays.addFirst(array);
-        kept.floats += array.length;
+        while (!kept.isEmpty() && (kept.size() == KEEP || floats > MAX_KEPT_FLOATS)) {
+            floats -= kept.removeLast().length;
+        }
+        kept.addFirst(array);
     }
 }
