@@ -325,7 +325,7 @@ public final class DataLoader implements Iterable<Batch> {
          * batch. Batches of another size, and arrays already handed back, are ignored.
          */
         public void recycle(Batch batch) {
-            plan.pool().recycle(batch.inputs().data(), batch.targets().data());
+            plan.pool().recycle(batch.inputs().data(), ((io.isthmus.tensor.Tensor) batch.targets()).data());
         }
 
         /** Stops the prefetch thread (if any) and ends the iteration; idempotent. */

@@ -1,6 +1,7 @@
 package io.isthmus.loss;
 
 import io.isthmus.tensor.Shape;
+import io.isthmus.tensor.AnyTensor;
 import io.isthmus.tensor.Tensor;
 
 import java.util.Arrays;
@@ -46,7 +47,8 @@ public final class BCEWithLogitsLoss implements Loss {
 
     /** input, target: [...], the same shape; result: [] or (NONE) that shape. */
     @Override
-    public Tensor forward(Tensor input, Tensor target) {
+    public Tensor forward(Tensor input, AnyTensor targetValues) {
+        Tensor target = AnyTensor.requireFloat(targetValues, "binary_cross_entropy_with_logits: target");
         int[] shape = input.shape();
         Reducer.requireSameShape("binary_cross_entropy_with_logits", "input", shape, "target", target.shape());
         float[] pw = posWeightPerElement(shape);

@@ -1,6 +1,7 @@
 package io.isthmus.loss;
 
 import io.isthmus.kernels.Kernels;
+import io.isthmus.tensor.IndexTensor;
 import io.isthmus.tensor.Shape;
 import io.isthmus.tensor.Tensor;
 
@@ -9,7 +10,7 @@ import java.util.Arrays;
 /**
  * Class-index targets checked against the input of a classification loss, PyTorch's layout:
  * input [N, C, d1, ...] (or [C] for one unbatched sample) and target [N, d1, ...] (or [])
- * holding class indices stored as floats.
+ * holding class indices (an {@link IndexTensor}).
  *
  * <p>A <em>row</em> is one (n, d1, ...) position, numbered in target order; the score of class
  * c for row r sits at input index {@code (r / spatial) * C * spatial + c * spatial + r % spatial}
@@ -39,7 +40,7 @@ final class ClassTargets {
      * Checks shapes and values: every target is an integer in [0, C) or equals ignoreIndex.
      * loss: the loss's name for messages.
      */
-    static ClassTargets check(String loss, Tensor input, Tensor target, int ignoreIndex) {
+    static ClassTargets check(String loss, Tensor input, IndexTensor target, int ignoreIndex) {
         int[] in = input.shape();
         int[] tg = target.shape();
         if (in.length == 0) {
@@ -59,18 +60,18 @@ final class ClassTargets {
             throw new IllegalArgumentException(loss + ": input " + Shape.str(in) + " has no classes (C = 0)");
         }
         int spatial = unbatched ? 1 : Shape.numel(Arrays.copyOfRange(in, 2, in.length));
-        float[] values = target.data();
+        int[] values = target.data();
         int[] labels = new int[values.length];
         for (int r = 0; r < values.length; r++) {
-            float v = values[r];
+            int v = values[r];
             if (v == ignoreIndex) {
                 labels[r] = IGNORED;
-            } else if (v != Math.rint(v) || v < 0 || v >= classes) {
-                String what = v != Math.rint(v) ? "is not an integer class index" : "is not a class index in [0, " + classes + ")";
-                throw new IllegalArgumentException(loss + ": target" + position(r, tg) + " = " + v + " " + what
-                        + " (ignoreIndex is " + ignoreIndex + ", input " + Shape.str(in) + ")");
+            } else if (v < 0 || v >= classes) {
+                throw new IllegalArgumentException(loss + ": target" + position(r, tg) + " = " + v
+                        + " is not a class index in [0, " + classes + ") (ignoreIndex is " + ignoreIndex + ", input "
+                        + Shape.str(in) + ")");
             } else {
-                labels[r] = (int) v;
+                labels[r] = v;
             }
         }
         return new ClassTargets(values.length, classes, spatial, labels, tg);

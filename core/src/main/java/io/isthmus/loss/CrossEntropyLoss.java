@@ -2,6 +2,8 @@ package io.isthmus.loss;
 
 import io.isthmus.kernels.Kernels;
 import io.isthmus.tensor.Shape;
+import io.isthmus.tensor.AnyTensor;
+import io.isthmus.tensor.IndexTensor;
 import io.isthmus.tensor.Tensor;
 
 import java.util.Objects;
@@ -12,7 +14,7 @@ import java.util.Objects;
  * backward is {@code softmax - smoothed one-hot}, scaled (no softmax graph is recorded).
  *
  * <p>logits: [N, C], [N, C, d1, ...] or [C]; target: [N], [N, d1, ...] or [] holding class
- * indices as floats (integers in [0, C), or the ignore index). Per row with label y, class
+ * indices (an IndexTensor) (integers in [0, C), or the ignore index). Per row with label y, class
  * weights w (all 1 when none are given) and label smoothing eps:
  * <pre>  loss = (1 - eps) * (-w[y] log p[y]) + eps / C * sum_c (-w[c] log p[c])</pre>
  * Rows whose target is the ignore index contribute 0. {@link Reduction#MEAN} (the default)
@@ -82,7 +84,12 @@ public final class CrossEntropyLoss implements Loss {
 
     /** logits: [N, C, d1, ...] or [C]; target: [N, d1, ...] or [] of class indices. */
     @Override
-    public Tensor forward(Tensor logits, Tensor target) {
+    public Tensor forward(Tensor logits, AnyTensor target) {
+        return forward(logits, AnyTensor.requireIndices(target, "cross_entropy: target"));
+    }
+
+    /** The typed form of {@link #forward(Tensor, AnyTensor)}. */
+    public Tensor forward(Tensor logits, IndexTensor target) {
         ClassTargets t = ClassTargets.check("cross_entropy", logits, target, ignoreIndex);
         float[] w = ClassTargets.checkWeight("cross_entropy", weight, t.classes, logits.shape());
         int rows = t.rows;

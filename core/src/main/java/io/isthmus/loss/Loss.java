@@ -1,5 +1,6 @@
 package io.isthmus.loss;
 
+import io.isthmus.tensor.AnyTensor;
 import io.isthmus.tensor.Tensor;
 
 /**
@@ -8,6 +9,9 @@ import io.isthmus.tensor.Tensor;
  */
 public interface Loss {
 
-    /** input: the model's output; target: what it should have been. Shapes depend on the loss. */
-    Tensor forward(Tensor input, Tensor target);
+    /**
+     * input: the model's output; target: what it should have been, a float {@link Tensor} or
+     * (classification) an {@link io.isthmus.tensor.IndexTensor}. Shapes and kinds depend on the loss.
+     */
+    Tensor forward(Tensor input, AnyTensor target);
 }

@@ -1,5 +1,6 @@
 package io.isthmus.loss;
 
+import io.isthmus.tensor.AnyTensor;
 import io.isthmus.tensor.Tensor;
 
 import java.util.Objects;
@@ -27,7 +28,8 @@ public final class MSELoss implements Loss {
 
     /** input, target: [...], the same shape; result: [] or (NONE) that shape. */
     @Override
-    public Tensor forward(Tensor input, Tensor target) {
+    public Tensor forward(Tensor input, AnyTensor targetValues) {
+        Tensor target = AnyTensor.requireFloat(targetValues, "mse_loss: target");
         Reducer.requireSameShape("mse_loss", "input", input.shape(), "target", target.shape());
         float[] x = input.data();
         float[] y = target.data();

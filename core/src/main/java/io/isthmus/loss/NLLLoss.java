@@ -1,5 +1,7 @@
 package io.isthmus.loss;
 
+import io.isthmus.tensor.AnyTensor;
+import io.isthmus.tensor.IndexTensor;
 import io.isthmus.tensor.Tensor;
 
 import java.util.Objects;
@@ -9,7 +11,7 @@ import java.util.Objects;
  * {@code nn.NLLLoss}: per row with label y, {@code loss = -w[y] * input[y]}.
  *
  * <p>input: [N, C], [N, C, d1, ...] or [C] of log-probabilities (e.g. from
- * {@code logSoftmax(1)}); target: [N], [N, d1, ...] or [] of class indices as floats.
+ * {@code logSoftmax(1)}); target: [N], [N, d1, ...] or [] of class indices (an IndexTensor).
  * {@link Reduction#MEAN} (the default) divides by the sum of w[y] over the rows not ignored;
  * all rows ignored gives NaN, as in PyTorch.
  */
@@ -53,7 +55,12 @@ public final class NLLLoss implements Loss {
 
     /** input: [N, C, d1, ...] or [C] log-probabilities; target: [N, d1, ...] or [] class indices. */
     @Override
-    public Tensor forward(Tensor input, Tensor target) {
+    public Tensor forward(Tensor input, AnyTensor target) {
+        return forward(input, AnyTensor.requireIndices(target, "nll_loss: target"));
+    }
+
+    /** The typed form of {@link #forward(Tensor, AnyTensor)}. */
+    public Tensor forward(Tensor input, IndexTensor target) {
         ClassTargets t = ClassTargets.check("nll_loss", input, target, ignoreIndex);
         float[] w = ClassTargets.checkWeight("nll_loss", weight, t.classes, input.shape());
         float[] x = input.data();

@@ -94,4 +94,31 @@ public final class Shape {
         }
         return index;
     }
+
+    /** Row-major flat position of a full index; names the index and shape when it does not fit. */
+    public static int flatIndex(int[] index, int[] shape) {
+        if (index.length != shape.length) {
+            throw new IllegalArgumentException("index " + Arrays.toString(index) + " has rank " + index.length
+                    + " but the tensor has shape " + str(shape));
+        }
+        int flat = 0;
+        for (int d = 0; d < shape.length; d++) {
+            if (index[d] < 0 || index[d] >= shape[d]) {
+                throw new IndexOutOfBoundsException("index " + Arrays.toString(index) + " is out of bounds for shape "
+                        + str(shape));
+            }
+            flat = flat * shape[d] + index[d];
+        }
+        return flat;
+    }
+
+    /** The full index of flat position {@code flat} in {@code shape}. */
+    public static int[] unflatten(int flat, int[] shape) {
+        int[] index = new int[shape.length];
+        for (int d = shape.length - 1; d >= 0; d--) {
+            index[d] = shape[d] == 0 ? 0 : flat % shape[d];
+            flat = shape[d] == 0 ? 0 : flat / shape[d];
+        }
+        return index;
+    }
 }

@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  * what reverse-mode autograd needs (whether it requires grad, its gradient, and the {@link Node}
  * that made it). Ops are in {@code io.isthmus.ops}; the methods here are shortcuts to them.
  */
-public final class Tensor {
+public final class Tensor implements AnyTensor {
 
     private final int[] shape;
     private final float[] data;
@@ -111,19 +111,28 @@ public final class Tensor {
 
     // ---- shape and data ----------------------------------------------------------------------
 
+    @Override
     public int[] shape() {
         return shape.clone();
     }
 
+    @Override
+    public String dtypeName() {
+        return "float32";
+    }
+
     /** Size of one axis (negative counts from the end). */
+    @Override
     public int size(int axis) {
         return shape[Shape.axis(axis, shape.length)];
     }
 
+    @Override
     public int dim() {
         return shape.length;
     }
 
+    @Override
     public int numel() {
         return data.length;
     }
@@ -147,19 +156,7 @@ public final class Tensor {
     }
 
     private int flatIndex(int[] index) {
-        if (index.length != shape.length) {
-            throw new IllegalArgumentException("index " + Arrays.toString(index) + " has rank " + index.length
-                    + " but the tensor has shape " + Shape.str(shape));
-        }
-        int flat = 0;
-        for (int d = 0; d < shape.length; d++) {
-            if (index[d] < 0 || index[d] >= shape[d]) {
-                throw new IndexOutOfBoundsException("index " + Arrays.toString(index) + " is out of bounds for shape "
-                        + Shape.str(shape));
-            }
-            flat = flat * shape[d] + index[d];
-        }
-        return flat;
+        return Shape.flatIndex(index, shape);
     }
 
     /** A copy of the data, detached from the graph. */

@@ -1,5 +1,6 @@
 package io.isthmus.train;
 
+import io.isthmus.tensor.AnyTensor;
 import io.isthmus.tensor.Tensor;
 
 /** A quantity accumulated over batches (e.g. accuracy); reset at the start of each epoch. */
@@ -9,7 +10,7 @@ public interface Metric {
     String name();
 
     /** Accumulates one batch. output: the model's output; target: the batch targets. */
-    void update(Tensor output, Tensor target);
+    void update(Tensor output, AnyTensor target);
 
     /** The value over everything since {@link #reset()}. */
     double result();
