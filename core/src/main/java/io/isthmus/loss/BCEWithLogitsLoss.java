@@ -63,10 +63,10 @@ public final class BCEWithLogitsLoss implements Loss {
             perElement[i] = (1 - yi) * xi + logWeight * softplusOfNegative(xi);
         }
         float[] out = Reducer.apply(reduction, perElement, n);
-        return Tensor.result(out, Reducer.shape(reduction, shape), "binary_cross_entropy_with_logits", gradOut -> {
+        return Tensor.result(out, Reducer.shape(reduction, shape), "binary_cross_entropy_with_logits", (gradOut, grads) -> {
             // d/dx = (1 - y) - l * sigmoid(-x);  d/dy = -x + (posWeight - 1) * softplus(-x)
-            float[] gx = input.requiresGrad() ? input.gradBuffer() : null;
-            float[] gy = target.requiresGrad() ? target.gradBuffer() : null;
+            float[] gx = grads.needs(input) ? grads.overwrite(input) : null;
+            float[] gy = grads.needs(target) ? grads.overwrite(target) : null;
             for (int i = 0; i < n; i++) {
                 double xi = x[i];
                 double yi = y[i];
@@ -74,10 +74,10 @@ public final class BCEWithLogitsLoss implements Loss {
                 double positive = pw == null ? 1 : pw[i];
                 if (gx != null) {
                     double logWeight = 1 + (positive - 1) * yi;
-                    gx[i] += (float) (up * ((1 - yi) - logWeight * sigmoid(-xi)));
+                    gx[i] = (float) (up * ((1 - yi) - logWeight * sigmoid(-xi)));
                 }
                 if (gy != null) {
-                    gy[i] += (float) (up * (-xi + (positive - 1) * softplusOfNegative(xi)));
+                    gy[i] = (float) (up * (-xi + (positive - 1) * softplusOfNegative(xi)));
                 }
             }
         }, input, target);

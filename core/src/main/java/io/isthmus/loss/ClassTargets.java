@@ -1,6 +1,6 @@
 package io.isthmus.loss;
 
-import io.isthmus.kernels.Kernels;
+import io.isthmus.tensor.InputGrads;
 import io.isthmus.tensor.IndexTensor;
 import io.isthmus.tensor.Shape;
 import io.isthmus.tensor.Tensor;
@@ -128,16 +128,16 @@ final class ClassTargets {
         return out;
     }
 
-    /** input's gradient [input layout] += rowsGrad [rows, C]; hands rowsGrad over when the layouts agree. */
-    void addRowsGrad(float[] rowsGrad, Tensor input) {
+    /** Delivers rowsGrad [rows, C] as input's gradient (input layout); hands it over when the layouts agree. */
+    void giveRowsGrad(float[] rowsGrad, Tensor input, InputGrads grads) {
         if (spatial == 1) {
-            input.accumulateGrad(rowsGrad, Kernels.elementwise());
+            grads.give(input, rowsGrad);
             return;
         }
-        float[] into = input.gradBuffer();
+        float[] into = grads.overwrite(input);
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < classes; c++) {
-                into[index(r, c)] += rowsGrad[r * classes + c];
+                into[index(r, c)] = rowsGrad[r * classes + c];
             }
         }
     }

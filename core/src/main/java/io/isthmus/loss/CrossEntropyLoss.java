@@ -122,10 +122,7 @@ public final class CrossEntropyLoss implements Loss {
         }
         double meanDenominator = denominator;
         float[] out = Reducer.apply(reduction, perRow, meanDenominator);
-        return Tensor.result(out, Reducer.shape(reduction, t.targetShape), "cross_entropy", gradOut -> {
-            if (!logits.requiresGrad()) {
-                return;
-            }
+        return Tensor.result(out, Reducer.shape(reduction, t.targetShape), "cross_entropy", (gradOut, grads) -> {
             // d loss / d logit_j = p_j * ((1-eps) w[y] + eps/C * sum w) - (1-eps) w[y] [j = y] - eps/C * w[j]
             float[] rowGrad = new float[rows * classes];
             for (int r = 0; r < rows; r++) {
@@ -145,7 +142,7 @@ public final class CrossEntropyLoss implements Loss {
                     rowGrad[base + c] = (float) (scale * g);
                 }
             }
-            t.addRowsGrad(rowGrad, logits);
+            t.giveRowsGrad(rowGrad, logits, grads);
         }, logits);
     }
 

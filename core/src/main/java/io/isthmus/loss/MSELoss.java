@@ -40,17 +40,17 @@ public final class MSELoss implements Loss {
             perElement[i] = d * d;
         }
         float[] out = Reducer.apply(reduction, perElement, n);
-        return Tensor.result(out, Reducer.shape(reduction, input.shape()), "mse_loss", gradOut -> {
+        return Tensor.result(out, Reducer.shape(reduction, input.shape()), "mse_loss", (gradOut, grads) -> {
             // d/dx = 2 (x - y), d/dy = -2 (x - y)
-            float[] gx = input.requiresGrad() ? input.gradBuffer() : null;
-            float[] gy = target.requiresGrad() ? target.gradBuffer() : null;
+            float[] gx = grads.needs(input) ? grads.overwrite(input) : null;
+            float[] gy = grads.needs(target) ? grads.overwrite(target) : null;
             for (int i = 0; i < n; i++) {
                 float g = 2f * (x[i] - y[i]) * Reducer.upstream(reduction, gradOut, i, n);
                 if (gx != null) {
-                    gx[i] += g;
+                    gx[i] = g;
                 }
                 if (gy != null) {
-                    gy[i] -= g;
+                    gy[i] = -g;
                 }
             }
         }, input, target);

@@ -76,11 +76,8 @@ public final class NLLLoss implements Loss {
         }
         double meanDenominator = denominator;
         float[] out = Reducer.apply(reduction, perRow, meanDenominator);
-        return Tensor.result(out, Reducer.shape(reduction, t.targetShape), "nll_loss", gradOut -> {
-            if (!input.requiresGrad()) {
-                return;
-            }
-            float[] g = input.gradBuffer();
+        return Tensor.result(out, Reducer.shape(reduction, t.targetShape), "nll_loss", (gradOut, grads) -> {
+            float[] g = grads.zeroed(input);
             for (int r = 0; r < t.rows; r++) {
                 int y = t.labels[r];
                 if (y != ClassTargets.IGNORED) {

@@ -4,9 +4,8 @@ import io.isthmus.kernels.elementwise.Elementwise;
 import io.isthmus.tensor.Tensor;
 
 /**
- * Elementwise activations on the kernels; each forward sits beside its backward. Backward
- * kernels write into a fresh array that becomes the input's gradient when it has none yet
- * (the usual case: one consumer), and is added into it otherwise.
+ * Elementwise activations on the kernels; each forward sits beside its backward, which writes
+ * the whole input gradient into a buffer the autograd engine hands it.
  */
 public final class Activations {
 
@@ -21,13 +20,8 @@ public final class Activations {
 
     private static Tensor unary(String op, Tensor x, float[] y, boolean savesOutput, GradKernel grad) {
         float[] saved = savesOutput ? y : x.data();
-        return Tensor.result(y, x.shape(), op, gradOut -> {
-            if (Ops.needsGrad(x)) {
-                float[] dx = x.gradContributionArray();
-                grad.apply(Ops.kernels(), saved, gradOut, dx, dx.length);
-                x.accumulateGrad(dx, Ops.kernels());
-            }
-        }, x);
+        return Tensor.result(y, x.shape(), op, (gradOut, grads) ->
+                grad.apply(Ops.kernels(), saved, gradOut, grads.overwrite(x), gradOut.length), x);
     }
 
     public static Tensor relu(Tensor x) {

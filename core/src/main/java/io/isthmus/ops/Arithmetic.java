@@ -55,24 +55,24 @@ public final class Arithmetic {
             }
         }
         String op = kind.name().toLowerCase();
-        return Tensor.result(out, outShape, op, gradOut -> {
+        return Tensor.result(out, outShape, op, (gradOut, grads) -> {
             // d(a op b)/da and /db, then summed back to each input's own shape
-            if (Ops.needsGrad(a)) {
+            if (grads.needs(a)) {
                 float[] ga = switch (kind) {
                     case ADD, SUB -> gradOut;
                     case MUL -> product(gradOut, y, bShape, outShape);
                     case DIV -> quotient(gradOut, y, bShape, outShape);
                 };
-                Ops.accumulate(a, Ops.sumToShape(ga, outShape, aShape));
+                grads.give(a, Ops.sumToShape(ga, outShape, aShape));
             }
-            if (Ops.needsGrad(b)) {
+            if (grads.needs(b)) {
                 float[] gb = switch (kind) {
                     case ADD -> gradOut;
                     case SUB -> negated(gradOut);
                     case MUL -> product(gradOut, x, aShape, outShape);
                     case DIV -> divGradB(gradOut, x, aShape, y, bShape, outShape);
                 };
-                Ops.accumulate(b, Ops.sumToShape(gb, outShape, bShape));
+                grads.give(b, Ops.sumToShape(gb, outShape, bShape));
             }
         }, a, b);
     }
@@ -153,17 +153,14 @@ public final class Arithmetic {
     public static Tensor addScalar(Tensor a, float c) {
         float[] out = new float[a.numel()];
         Ops.kernels().addScalar(c, a.data(), 0, out, 0, out.length);
-        return Tensor.result(out, a.shape(), "add_scalar", gradOut -> Ops.accumulate(a, gradOut), a);
+        return Tensor.result(out, a.shape(), "add_scalar", (gradOut, grads) -> grads.give(a, gradOut), a);
     }
 
     /** a * c for a scalar c. */
     public static Tensor mulScalar(Tensor a, float c) {
         float[] out = new float[a.numel()];
         Ops.kernels().scale(c, a.data(), 0, out, 0, out.length);
-        return Tensor.result(out, a.shape(), "mul_scalar", gradOut -> {
-            if (Ops.needsGrad(a)) {
-                Ops.kernels().axpy(c, gradOut, 0, a.gradBuffer(), 0, gradOut.length);
-            }
-        }, a);
+        return Tensor.result(out, a.shape(), "mul_scalar", (gradOut, grads) ->
+                Ops.kernels().scale(c, gradOut, 0, grads.overwrite(a), 0, gradOut.length), a);
     }
 }

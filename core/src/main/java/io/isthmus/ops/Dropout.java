@@ -22,12 +22,7 @@ public final class Dropout {
         }
         float[] y = new float[mask.length];
         Ops.kernels().mul(x.data(), 0, mask, 0, y, 0, y.length);
-        return Tensor.result(y, x.shape(), "dropout", gradOut -> {
-            if (Ops.needsGrad(x)) {
-                float[] dx = new float[gradOut.length];
-                Ops.kernels().mul(gradOut, 0, mask, 0, dx, 0, dx.length);
-                Ops.accumulate(x, dx);
-            }
-        }, x);
+        return Tensor.result(y, x.shape(), "dropout", (gradOut, grads) ->
+                Ops.kernels().mul(gradOut, 0, mask, 0, grads.overwrite(x), 0, gradOut.length), x);
     }
 }

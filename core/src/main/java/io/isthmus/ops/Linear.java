@@ -41,17 +41,17 @@ public final class Linear {
         if (bias != null) {
             k.addBias(y, 0, rows, out, bias.data(), 0);
         }
-        return Tensor.result(y, outShape, "linear", gradOut -> {
-            if (Ops.needsGrad(x)) {
-                // dx [rows, in] += dy [rows, out] @ W [out, in]
-                Ops.gemmIntoGrad(gemm, false, false, rows, in, out, gradOut, out, wd, in, x);
+        return Tensor.result(y, outShape, "linear", (gradOut, grads) -> {
+            if (grads.needs(x)) {
+                // dx [rows, in] = dy [rows, out] @ W [out, in]
+                Ops.gemmIntoGrad(gemm, false, false, rows, in, out, gradOut, out, wd, in, x, grads);
             }
-            if (Ops.needsGrad(weight)) {
-                // dW [out, in] += dy^T [out, rows] @ x [rows, in]
-                Ops.gemmIntoGrad(gemm, true, false, out, in, rows, gradOut, out, xd, in, weight);
+            if (grads.needs(weight)) {
+                // dW [out, in] = dy^T [out, rows] @ x [rows, in]
+                Ops.gemmIntoGrad(gemm, true, false, out, in, rows, gradOut, out, xd, in, weight, grads);
             }
-            if (Ops.needsGrad(bias)) {
-                k.sumRowsInto(gradOut, 0, rows, out, bias.gradBuffer(), 0);
+            if (grads.needs(bias)) {
+                k.sumRowsInto(gradOut, 0, rows, out, grads.zeroed(bias), 0);
             }
         }, x, weight, bias);
     }

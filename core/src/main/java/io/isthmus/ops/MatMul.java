@@ -60,14 +60,14 @@ public final class MatMul {
         float[] w = b.data();
         float[] out = new float[rows * n];
         gemm.sgemm(false, false, rows, n, k, 1f, x, 0, k, w, 0, n, 0f, out, 0, n);
-        return Tensor.result(out, outShape, "matmul", gradOut -> {
-            if (Ops.needsGrad(a)) {
-                // dA [rows, K] += dC [rows, N] @ B^T
-                Ops.gemmIntoGrad(gemm, false, true, rows, k, n, gradOut, n, w, n, a);
+        return Tensor.result(out, outShape, "matmul", (gradOut, grads) -> {
+            if (grads.needs(a)) {
+                // dA [rows, K] = dC [rows, N] @ B^T
+                Ops.gemmIntoGrad(gemm, false, true, rows, k, n, gradOut, n, w, n, a, grads);
             }
-            if (Ops.needsGrad(b)) {
-                // dB [K, N] += A^T [K, rows] @ dC [rows, N]
-                Ops.gemmIntoGrad(gemm, true, false, k, n, rows, x, k, gradOut, n, b);
+            if (grads.needs(b)) {
+                // dB [K, N] = A^T [K, rows] @ dC [rows, N]
+                Ops.gemmIntoGrad(gemm, true, false, k, n, rows, x, k, gradOut, n, b, grads);
             }
         }, a, b);
     }
@@ -81,13 +81,15 @@ public final class MatMul {
         for (int i = 0; i < batch; i++) {
             gemm.sgemm(false, false, m, n, k, 1f, x, i * m * k, k, y, i * k * n, n, 0f, out, i * m * n, n);
         }
-        return Tensor.result(out, outShape, "bmm", gradOut -> {
+        return Tensor.result(out, outShape, "bmm", (gradOut, grads) -> {
+            float[] da = grads.needs(a) ? grads.overwrite(a) : null;
+            float[] db = grads.needs(b) ? grads.overwrite(b) : null;
             for (int i = 0; i < batch; i++) {
-                if (Ops.needsGrad(a)) {
-                    gemm.sgemm(false, true, m, k, n, 1f, gradOut, i * m * n, n, y, i * k * n, n, 1f, a.gradBuffer(), i * m * k, k);
+                if (da != null) {
+                    gemm.sgemm(false, true, m, k, n, 1f, gradOut, i * m * n, n, y, i * k * n, n, 0f, da, i * m * k, k);
                 }
-                if (Ops.needsGrad(b)) {
-                    gemm.sgemm(true, false, k, n, m, 1f, x, i * m * k, k, gradOut, i * m * n, n, 1f, b.gradBuffer(), i * k * n, n);
+                if (db != null) {
+                    gemm.sgemm(true, false, k, n, m, 1f, x, i * m * k, k, gradOut, i * m * n, n, 0f, db, i * k * n, n);
                 }
             }
         }, a, b);

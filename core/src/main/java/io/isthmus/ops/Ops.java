@@ -3,6 +3,7 @@ package io.isthmus.ops;
 import io.isthmus.kernels.Kernels;
 import io.isthmus.kernels.elementwise.Elementwise;
 import io.isthmus.kernels.gemm.Gemm;
+import io.isthmus.tensor.InputGrads;
 import io.isthmus.tensor.Shape;
 import io.isthmus.tensor.Tensor;
 
@@ -18,28 +19,13 @@ final class Ops {
         return Kernels.elementwise();
     }
 
-    /** True when {@code t} takes part in the backward pass. */
-    static boolean needsGrad(Tensor t) {
-        return t != null && t.requiresGrad();
-    }
-
-    /** grad(t) += g; g: t's shape. */
-    static void accumulate(Tensor t, float[] g) {
-        if (needsGrad(t)) {
-            float[] buffer = t.gradBuffer();
-            kernels().axpy(1f, g, 0, buffer, 0, g.length);
-        }
-    }
-
     /**
-     * The whole gradient of {@code target}, [m, n], += op(A) op(B) in one GEMM. A zero gradient
-     * (never written, or zeroGrad()) is overwritten with beta 0, not zero-filled and added to.
+     * The whole gradient of {@code target}, [m, n] = op(A) op(B), in one GEMM with beta 0 into a
+     * buffer the engine hands over (and adopts as the gradient when that is still zero).
      */
     static void gemmIntoGrad(Gemm gemm, boolean transA, boolean transB, int m, int n, int k,
-                             float[] a, int lda, float[] b, int ldb, Tensor target) {
-        boolean zero = target.gradIsZero();
-        float[] grad = zero ? target.gradForOverwrite() : target.gradBuffer();
-        gemm.sgemm(transA, transB, m, n, k, 1f, a, 0, lda, b, 0, ldb, zero ? 0f : 1f, grad, 0, n);
+                             float[] a, int lda, float[] b, int ldb, Tensor target, InputGrads grads) {
+        gemm.sgemm(transA, transB, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, grads.overwrite(target), 0, n);
     }
 
     static void requireSameShape(String op, Tensor a, Tensor b) {

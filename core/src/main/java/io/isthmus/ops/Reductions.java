@@ -14,11 +14,8 @@ public final class Reductions {
     /** Sum of all elements; result: [] (scalar). */
     public static Tensor sum(Tensor x) {
         float total = Ops.kernels().sum(x.data(), 0, x.numel());
-        return Tensor.result(new float[]{total}, new int[0], "sum", gradOut -> {
-            if (Ops.needsGrad(x)) {
-                Ops.kernels().addScalar(gradOut[0], x.gradBuffer(), 0, x.gradBuffer(), 0, x.numel());
-            }
-        }, x);
+        return Tensor.result(new float[]{total}, new int[0], "sum", (gradOut, grads) ->
+                Arrays.fill(grads.overwrite(x), gradOut[0]), x);
     }
 
     /** Mean of all elements; result: []. */
@@ -28,11 +25,8 @@ public final class Reductions {
         }
         float scale = 1f / x.numel();
         float total = Ops.kernels().sum(x.data(), 0, x.numel());
-        return Tensor.result(new float[]{total * scale}, new int[0], "mean", gradOut -> {
-            if (Ops.needsGrad(x)) {
-                Ops.kernels().addScalar(gradOut[0] * scale, x.gradBuffer(), 0, x.gradBuffer(), 0, x.numel());
-            }
-        }, x);
+        return Tensor.result(new float[]{total * scale}, new int[0], "mean", (gradOut, grads) ->
+                Arrays.fill(grads.overwrite(x), gradOut[0] * scale), x);
     }
 
     /** Sum over {@code axes}; x: [...]; result drops those axes, or keeps them as 1 with keepDim. */
@@ -77,12 +71,10 @@ public final class Reductions {
             Ops.kernels().scale(scale, out, 0, out, 0, out.length);
         }
         int[] outShape = keepDim ? kept : dropAxes(shape, reduced);
-        return Tensor.result(out, outShape, mean ? "mean" : "sum", gradOut -> {
-            if (Ops.needsGrad(x)) {
-                float[] g = x.gradBuffer();
-                for (int i = 0; i < g.length; i++) {
-                    g[i] += gradOut[index[i]] * scale;
-                }
+        return Tensor.result(out, outShape, mean ? "mean" : "sum", (gradOut, grads) -> {
+            float[] g = grads.overwrite(x);
+            for (int i = 0; i < g.length; i++) {
+                g[i] = gradOut[index[i]] * scale;
             }
         }, x);
     }

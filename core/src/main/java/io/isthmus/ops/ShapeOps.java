@@ -37,7 +37,7 @@ public final class ShapeOps {
             throw new IllegalArgumentException("reshape: " + Shape.str(x.shape()) + " has " + x.numel()
                     + " elements, " + Shape.str(newShape) + " has " + Shape.numel(shape));
         }
-        return Tensor.result(x.data(), shape, "reshape", gradOut -> Ops.accumulate(x, gradOut), x);
+        return Tensor.result(x.data(), shape, "reshape", (gradOut, grads) -> grads.give(x, gradOut), x);
     }
 
     /** Swaps two axes (copying the data); x: [..., a, ..., b, ...] -> [..., b, ..., a, ...]. */
@@ -95,12 +95,10 @@ public final class ShapeOps {
         for (int i = 0; i < n; i++) {
             out[i] = xd[source[i]];
         }
-        return Tensor.result(out, outShape, "permute", gradOut -> {
-            if (Ops.needsGrad(x)) {
-                float[] g = x.gradBuffer();
-                for (int i = 0; i < n; i++) {
-                    g[source[i]] += gradOut[i];
-                }
+        return Tensor.result(out, outShape, "permute", (gradOut, grads) -> {
+            float[] g = grads.overwrite(x);
+            for (int i = 0; i < n; i++) {
+                g[source[i]] = gradOut[i];
             }
         }, x);
     }
@@ -126,12 +124,10 @@ public final class ShapeOps {
             System.arraycopy(xd, o * rowIn + start * inner, out, o * rowOut, rowOut);
         }
         int axisSize = shape[a];
-        return Tensor.result(out, outShape, "slice", gradOut -> {
-            if (Ops.needsGrad(x)) {
-                float[] g = x.gradBuffer();
-                for (int o = 0; o < outer; o++) {
-                    Ops.kernels().axpy(1f, gradOut, o * rowOut, g, o * axisSize * inner + start * inner, rowOut);
-                }
+        return Tensor.result(out, outShape, "slice", (gradOut, grads) -> {
+            float[] g = grads.zeroed(x);
+            for (int o = 0; o < outer; o++) {
+                System.arraycopy(gradOut, o * rowOut, g, o * axisSize * inner + start * inner, rowOut);
             }
         }, x);
     }
@@ -173,13 +169,13 @@ public final class ShapeOps {
             start += parts[p].size(a);
         }
         int rowOut = totalAlongAxis * inner;
-        return Tensor.result(out, outShape, "concat", gradOut -> {
+        return Tensor.result(out, outShape, "concat", (gradOut, grads) -> {
             for (int p = 0; p < parts.length; p++) {
-                if (Ops.needsGrad(parts[p])) {
-                    float[] g = parts[p].gradBuffer();
+                if (grads.needs(parts[p])) {
+                    float[] g = grads.overwrite(parts[p]);
                     int length = parts[p].size(a) * inner;
                     for (int o = 0; o < outer; o++) {
-                        Ops.kernels().axpy(1f, gradOut, o * rowOut + starts[p] * inner, g, o * length, length);
+                        System.arraycopy(gradOut, o * rowOut + starts[p] * inner, g, o * length, length);
                     }
                 }
             }

@@ -44,15 +44,12 @@ public final class Softmax {
         } else {
             Ops.kernels().softmaxRows(x.data(), 0, y, 0, rows, cols);
         }
-        return Tensor.result(y, x.shape(), log ? "log_softmax" : "softmax", gradOut -> {
-            if (Ops.needsGrad(x)) {
-                float[] dx = new float[y.length];
-                if (log) {
-                    Ops.kernels().logSoftmaxRowsBackward(y, 0, gradOut, 0, dx, 0, rows, cols);
-                } else {
-                    Ops.kernels().softmaxRowsBackward(y, 0, gradOut, 0, dx, 0, rows, cols);
-                }
-                Ops.accumulate(x, dx);
+        return Tensor.result(y, x.shape(), log ? "log_softmax" : "softmax", (gradOut, grads) -> {
+            float[] dx = grads.overwrite(x);
+            if (log) {
+                Ops.kernels().logSoftmaxRowsBackward(y, 0, gradOut, 0, dx, 0, rows, cols);
+            } else {
+                Ops.kernels().softmaxRowsBackward(y, 0, gradOut, 0, dx, 0, rows, cols);
             }
         }, x);
     }

@@ -8,13 +8,7 @@ import io.isthmus.ops.Reductions;
 import io.isthmus.ops.ShapeOps;
 import io.isthmus.ops.Softmax;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -31,6 +25,10 @@ public final class Tensor implements AnyTensor {
     /** zeroGrad() was called: the gradient is zero, and grad's contents are stale until filled or overwritten. */
     private boolean gradZeroPending;
     private Node node;
+    /** Which of node's outputs this is. */
+    private int outputIndex;
+    /** Keep the gradient of this non-leaf after backward (PyTorch's retain_grad()). */
+    private boolean retainsGrad;
 
     private Tensor(float[] data, int[] shape) {
         this.shape = shape;
@@ -92,21 +90,60 @@ public final class Tensor implements AnyTensor {
     }
 
     /**
-     * The result of an op: records {@code node} when grad mode is on and any input requires
-     * grad; otherwise a plain tensor. Ops call this; users do not need to.
+     * The result of a one-output op: records a node with {@code backward} when grad mode is on
+     * and any input requires grad; otherwise a plain tensor. {@code inputs} may hold nulls
+     * (absent optional inputs, such as a missing bias).
      */
     public static Tensor result(float[] data, int[] shape, String op, Node.Backward backward, Tensor... inputs) {
         Tensor out = new Tensor(data, shape);
-        if (GradMode.isEnabled()) {
-            for (Tensor input : inputs) {
-                if (input != null && input.requiresGrad) {
-                    out.requiresGrad = true;
-                    out.node = new Node(op, inputs, backward);
-                    break;
-                }
-            }
+        if (recording(inputs)) {
+            Node node = new Node(op, inputs, (gradOuts, grads) -> backward.apply(gradOuts[0], grads));
+            out.attach(node, 0);
+            node.setOutputs(new Tensor[]{out});
         }
         return out;
+    }
+
+    /**
+     * The results of an op with several outputs ({@code data[j]} of {@code shapes[j]}): one
+     * node makes them all, and its backward gets the gradient of each (null for those that
+     * received none).
+     */
+    public static Tensor[] results(float[][] data, int[][] shapes, String op, Node.MultiBackward backward,
+                                   Tensor... inputs) {
+        if (data.length != shapes.length || data.length == 0) {
+            throw new IllegalArgumentException(op + ": " + data.length + " outputs but " + shapes.length + " shapes");
+        }
+        Tensor[] outs = new Tensor[data.length];
+        for (int j = 0; j < outs.length; j++) {
+            outs[j] = Tensor.of(data[j], shapes[j]);
+        }
+        if (recording(inputs)) {
+            Node node = new Node(op, inputs, backward);
+            for (int j = 0; j < outs.length; j++) {
+                outs[j].attach(node, j);
+            }
+            node.setOutputs(outs.clone());
+        }
+        return outs;
+    }
+
+    private static boolean recording(Tensor[] inputs) {
+        if (!GradMode.isEnabled()) {
+            return false;
+        }
+        for (Tensor input : inputs) {
+            if (input != null && input.requiresGrad) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void attach(Node made, int index) {
+        this.requiresGrad = true;
+        this.node = made;
+        this.outputIndex = index;
     }
 
     // ---- shape and data ----------------------------------------------------------------------
@@ -185,7 +222,10 @@ public final class Tensor implements AnyTensor {
         return this;
     }
 
-    /** The accumulated gradient (shape of this tensor), or null before any backward pass. */
+    /**
+     * The accumulated gradient (shape of this tensor), or null before any backward pass. Leaves
+     * keep theirs; a computed tensor has one only after {@link #retainGrad()}.
+     */
     public float[] grad() {
         fillPendingZeros();
         return grad;
@@ -197,48 +237,47 @@ public final class Tensor implements AnyTensor {
         return g == null ? null : new Tensor(g, shape.clone());
     }
 
-    /** The gradient buffer, allocated (zeroed) on first use; ops accumulate into it. */
-    public float[] gradBuffer() {
-        if (grad == null) {
-            grad = new float[data.length];
+    /** Sets a leaf's gradient to a copy of {@code values} (this shape), as assigning {@code .grad} in PyTorch. */
+    public void setGrad(float[] values) {
+        if (values.length != data.length) {
+            throw new IllegalArgumentException("gradient has " + values.length + " elements, tensor has shape "
+                    + Shape.str(shape));
         }
-        fillPendingZeros();
-        return grad;
+        grad = values.clone();
+        gradZeroPending = false;
     }
 
-    /**
-     * True while the gradient is zero: never allocated, or zeroed by {@link #zeroGrad()} and not
-     * written since. An op that writes its whole contribution at once (a GEMM with beta 0) may
-     * then store it into {@link #gradForOverwrite()} instead of adding it to {@link #gradBuffer()}.
-     */
-    public boolean gradIsZero() {
+    /** Keeps this computed tensor's gradient after backward (PyTorch's {@code retain_grad()}); returns this. */
+    public Tensor retainGrad() {
+        if (!requiresGrad) {
+            throw new IllegalStateException("retainGrad() on a tensor that does not require grad");
+        }
+        retainsGrad = true;
+        return this;
+    }
+
+    /** True while the gradient is zero: never allocated, or zeroed by {@link #zeroGrad()} and not written since. */
+    boolean gradIsZero() {
         return grad == null || gradZeroPending;
     }
 
-    /**
-     * The gradient buffer for an op that is about to write every element of it, when
-     * {@link #gradIsZero()}: its contents are unspecified (possibly stale, even NaN), so the op
-     * must not read them. Saves zeroing a buffer that is overwritten anyway.
-     */
-    public float[] gradForOverwrite() {
-        if (!gradIsZero()) {
-            throw new IllegalStateException("gradForOverwrite() on a tensor whose gradient is not zero: accumulate "
-                    + "into gradBuffer() instead");
+    /** Autograd's delivery to a leaf: adopts {@code contribution} (handed over) when the gradient is zero, else adds it. */
+    void acceptGrad(float[] contribution, Elementwise kernels) {
+        if (gradIsZero()) {
+            grad = contribution;
+            gradZeroPending = false;
+        } else {
+            kernels.axpy(1f, contribution, 0, grad, 0, grad.length);
+            GradArrays.give(contribution);
         }
-        if (grad == null) {
-            grad = GradArrays.take(data.length);
-        }
-        gradZeroPending = false;
-        return grad;
     }
 
-    /**
-     * An array of this tensor's size for a gradient contribution that the caller writes whole
-     * and then hands to {@link #accumulateGrad}: one that an earlier backward pass freed (stale
-     * contents), or a new one.
-     */
-    public float[] gradContributionArray() {
-        return GradArrays.take(data.length);
+    /** Autograd's delivery of a computed tensor's final gradient, kept only after retainGrad(). */
+    void retainIfAsked(float[] gradient) {
+        if (retainsGrad) {
+            grad = gradient.clone();
+            gradZeroPending = false;
+        }
     }
 
     private void fillPendingZeros() {
@@ -249,26 +288,8 @@ public final class Tensor implements AnyTensor {
     }
 
     /**
-     * Adds {@code contribution} (this tensor's shape) into the gradient, which the caller hands
-     * over: it must not use the array afterwards. A tensor without a gradient yet takes the array
-     * itself as its gradient, saving the zeroed buffer and the addition.
-     */
-    public void accumulateGrad(float[] contribution, Elementwise kernels) {
-        if (contribution.length != data.length) {
-            throw new IllegalArgumentException("gradient contribution has " + contribution.length
-                    + " elements, tensor has shape " + Shape.str(shape));
-        }
-        if (gradIsZero()) {
-            grad = contribution;
-            gradZeroPending = false;
-        } else {
-            kernels.axpy(1f, contribution, 0, grad, 0, grad.length);
-        }
-    }
-
-    /**
-     * Sets the gradient to zero, keeping its buffer. The buffer is filled lazily: by the first
-     * reader or accumulating op, or not at all when an op overwrites it whole ({@link #gradForOverwrite()}).
+     * Sets the gradient to zero, keeping its buffer. The buffer is filled lazily, by the first
+     * reader, or not at all when the next backward delivers a whole new gradient.
      */
     public void zeroGrad() {
         if (grad != null) {
@@ -287,91 +308,40 @@ public final class Tensor implements AnyTensor {
         return node;
     }
 
+    /** Which output of {@link #node()} this tensor is (0 for one-output ops and leaves). */
+    public int outputIndex() {
+        return outputIndex;
+    }
+
     public boolean isLeaf() {
         return node == null;
     }
 
-    /** Backward from a one-element tensor (a loss): d(this)/d(this) = 1. */
+    /** Backward from a one-element tensor (a loss): d(this)/d(this) = 1. Frees the graph. */
     public void backward() {
+        backward(false);
+    }
+
+    /** Backward from a one-element tensor; with {@code retainGraph} the graph can be gone through again. */
+    public void backward(boolean retainGraph) {
         if (data.length != 1) {
             throw new IllegalStateException("backward() without a gradient needs a one-element tensor; this one has shape "
                     + Shape.str(shape) + " (pass the upstream gradient)");
         }
-        backward(new float[]{1f});
+        Autograd.backward(new Tensor[]{this}, new float[][]{{1f}}, retainGraph);
     }
 
     /**
-     * Reverse-mode autograd from this tensor with upstream gradient {@code gradOut} (this shape):
-     * visits the graph in reverse topological order and accumulates into every leaf that
-     * requires grad. Intermediate gradients and the graph are freed afterwards.
+     * Reverse-mode autograd from this tensor with upstream gradient {@code gradOut} (this shape,
+     * not kept): accumulates into every leaf that requires grad, then frees the graph.
      */
     public void backward(float[] gradOut) {
-        if (!requiresGrad) {
-            throw new IllegalStateException("backward() on a tensor that does not require grad (no input of the "
-                    + "computation has requiresGrad, or it ran under GradMode.noGrad())");
-        }
-        if (gradOut.length != data.length) {
-            throw new IllegalArgumentException("upstream gradient has " + gradOut.length + " elements, tensor has shape "
-                    + Shape.str(shape));
-        }
-        List<Tensor> order = topologicalOrder();
-        float[] own = gradBuffer();
-        for (int i = 0; i < own.length; i++) {
-            own[i] += gradOut[i];
-        }
-        for (int i = order.size() - 1; i >= 0; i--) {
-            Tensor t = order.get(i);
-            Node made = t.node;
-            if (made == null) {
-                continue;
-            }
-            float[] gradient = t.grad();
-            if (gradient != null) {
-                made.backward().apply(gradient);
-            }
-            // Non-leaf gradients and the graph are not kept (as in PyTorch without retain_graph);
-            // the gradient array is reused unless an input adopted it as its own gradient.
-            t.clearGrad();
-            t.node = null;
-            if (gradient != null && !adoptedByAnInput(gradient, made)) {
-                GradArrays.give(gradient);
-            }
-        }
+        Autograd.backward(new Tensor[]{this}, new float[][]{gradOut}, false);
     }
 
-    private static boolean adoptedByAnInput(float[] gradient, Node made) {
-        for (Tensor input : made.inputs()) {
-            if (input != null && input.grad == gradient) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private List<Tensor> topologicalOrder() {
-        List<Tensor> order = new ArrayList<>();
-        Set<Tensor> visited = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        Deque<Tensor> stack = new ArrayDeque<>();
-        Deque<Integer> nextInput = new ArrayDeque<>();
-        stack.push(this);
-        nextInput.push(0);
-        visited.add(this);
-        while (!stack.isEmpty()) {
-            Tensor top = stack.peek();
-            int next = nextInput.pop();
-            Tensor[] inputs = top.node == null ? new Tensor[0] : top.node.inputs();
-            if (next < inputs.length) {
-                nextInput.push(next + 1);
-                Tensor input = inputs[next];
-                if (input != null && input.requiresGrad && visited.add(input)) {
-                    stack.push(input);
-                    nextInput.push(0);
-                }
-            } else {
-                order.add(stack.pop());
-            }
-        }
-        return order;
+    /** As {@link #backward(float[])}, keeping the graph when {@code retainGraph}. */
+    public void backward(float[] gradOut, boolean retainGraph) {
+        Autograd.backward(new Tensor[]{this}, new float[][]{gradOut}, retainGraph);
     }
 
     // ---- op shortcuts ------------------------------------------------------------------------

@@ -87,7 +87,7 @@ class OptimizerGoldenTest {
         }
         for (int k = 0; k < steps; k++) {
             float[] grad = c.tensor("grad" + k).data();
-            System.arraycopy(grad, 0, param.gradBuffer(), 0, grad.length);
+            param.setGrad(grad);
             optimizer.step();
             if (!onlyFinalStored || k == steps - 1) {
                 GoldenCases.assertClose(c.name() + " param_after" + k, c.tensor("param_after" + k).data(), param.data(),

@@ -15,7 +15,7 @@ class GradClipTest {
 
     private static Tensor withGrad(float... grad) {
         Tensor p = Tensor.zeros(grad.length).requiresGrad(true);
-        System.arraycopy(grad, 0, p.gradBuffer(), 0, grad.length);
+        p.setGrad(grad);
         return p;
     }
 

@@ -25,7 +25,7 @@ class OptimizerTest {
     }
 
     private static void setGrad(Tensor p, float... grad) {
-        System.arraycopy(grad, 0, p.gradBuffer(), 0, grad.length);
+        p.setGrad(grad);
     }
 
     /** f(p) = sum a_i (p_i - c_i)^2 through autograd; returns f. */

@@ -120,7 +120,7 @@ final class TrainFixtures {
         }
 
         @Override
-        public void update(Tensor output, Tensor target) {
+        public void update(Tensor output, io.isthmus.tensor.AnyTensor target) {
         }
 
         @Override
