@@ -27,9 +27,15 @@ public final class Batch {
 
     private final Map<String, AnyTensor> fields;
     private final int size;
+    /** The arrays a {@link DataLoader} lent this batch, for {@link DataLoader.Batches#recycle}; null if none. */
+    final BufferPool.Loan loan;
 
     /** fields: at least one, in the order given; all share the leading dimension. */
     public Batch(Map<String, ? extends AnyTensor> fields) {
+        this(fields, null);
+    }
+
+    Batch(Map<String, ? extends AnyTensor> fields, BufferPool.Loan loan) {
         Objects.requireNonNull(fields, "fields");
         if (fields.isEmpty()) {
             throw new IllegalArgumentException("a batch needs at least one field");
@@ -54,6 +60,7 @@ public final class Batch {
         }
         this.fields = Collections.unmodifiableMap(copy);
         this.size = b;
+        this.loan = loan;
     }
 
     /** The usual supervised batch: {@code inputs} and {@code targets}. */
@@ -116,11 +123,16 @@ public final class Batch {
         return get(TARGETS);
     }
 
-    /** A batch with field {@code name} set to {@code value} (added or replaced); this one is unchanged. */
+    /**
+     * A batch with field {@code name} set to {@code value} (added, or replaced in place); this one
+     * is unchanged. The new batch can still be recycled: the loader takes back those of its
+     * arrays that the fields still hold, never an array it did not make.
+     */
     public Batch with(String name, AnyTensor value) {
+        Objects.requireNonNull(name, "name");
         Map<String, AnyTensor> m = new LinkedHashMap<>(fields);
         m.put(name, value);
-        return new Batch(m);
+        return new Batch(m, loan);
     }
 
     @Override

@@ -1,9 +1,9 @@
 package io.isthmus.data;
 
-import io.isthmus.tensor.Tensor;
-
 import java.lang.ref.Cleaner;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Cuts a {@link Dataset} into mini-batches, epoch by epoch.
+ * Cuts a {@link Dataset} into mini-batches, epoch by epoch. A batch holds every field of the
+ * dataset, each as a tensor [B, ...sampleShape] of its kind (a {@link io.isthmus.tensor.Tensor}
+ * or an {@link io.isthmus.tensor.IndexTensor}).
  *
  * <ul>
  * <li>Order: with shuffling, each epoch's order is a permutation determined by (seed, epoch)
@@ -26,9 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     {@link DataLoaderException}. Closing the iteration, or dropping it unfinished (it is then
  *     stopped once garbage-collected), stops the thread.</li>
  * <li>Memory: every batch gets fresh arrays, so batches may be kept. A training loop that is
- *     done with a batch can {@linkplain Batches#recycle hand it back}; its arrays are then
- *     reused for a later batch, which saves allocating and zeroing them (for MNIST, 188 MB per
- *     epoch, about as much time as the copying itself).</li>
+ *     done with a batch can {@linkplain Batches#recycle hand it back}; its arrays (one per
+ *     field, float or int) are then reused for a later batch, which saves allocating and
+ *     zeroing them (for MNIST, 188 MB per epoch, about as much time as the copying itself).</li>
  * </ul>
  *
  * <pre>{@code
@@ -36,7 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for (int epoch = 0; epoch < 10; epoch++) {
  *     try (DataLoader.Batches batches = loader.epoch(epoch)) {
  *         while (batches.hasNext()) {
- *             Batch b = batches.next(); // inputs [32, ...], targets [32, ...]
+ *             Batch b = batches.next(); // inputs [32, ...], targets [32] (an IndexTensor)
+ *             ...
+ *             batches.recycle(b);       // once nothing reads b any more
  *         }
  *     }
  * }
@@ -67,7 +71,22 @@ public final class DataLoader implements Iterable<Batch> {
         this.dropLast = b.dropLast;
         this.prefetch = b.prefetch;
         this.transform = b.transform;
-        this.pool = new BufferPool(batchSize * dataset.featureSize(), batchSize * dataset.targetSize(), prefetch + 2);
+        this.pool = new BufferPool(checkFields(dataset), batchSize, prefetch + 2);
+    }
+
+    /** The dataset's fields: at least one, names distinct (a batch is a map by name). */
+    private static List<Field> checkFields(Dataset dataset) {
+        List<Field> fields = dataset.fields();
+        if (fields.isEmpty()) {
+            throw new IllegalArgumentException("dataset " + dataset + " has no fields");
+        }
+        var names = new HashSet<String>();
+        for (Field f : fields) {
+            if (!names.add(f.name())) {
+                throw new IllegalArgumentException("dataset " + dataset + " has two fields named '" + f.name() + "': " + fields);
+            }
+        }
+        return fields;
     }
 
     /** A builder with defaults: batch size 32, no shuffle, seed 0, keep the last partial batch, prefetch 2. */
@@ -177,11 +196,9 @@ public final class DataLoader implements Iterable<Batch> {
             int count = Math.min(batchSize, order.length - from);
             // Full batches may reuse recycled arrays; the last, smaller one gets its own.
             boolean full = count == batchSize;
-            float[] features = full ? pool.features() : new float[count * dataset.featureSize()];
-            float[] targets = full ? pool.targets() : new float[count * dataset.targetSize()];
-            dataset.gather(order, from, count, features, targets);
-            Batch batch = new Batch(Tensor.of(features, prepend(count, dataset.featureShape())),
-                    Tensor.of(targets, prepend(count, dataset.targetShape())));
+            BatchArrays arrays = full ? pool.take() : BatchArrays.allocate(dataset.fields(), count);
+            dataset.gather(order, from, count, arrays);
+            Batch batch = full ? arrays.toBatch(pool) : arrays.toBatch();
             if (transform != null) {
                 batch = transform.apply(batch, new SplittableRandom(Permutations.derive(transformSeed, k)));
                 if (batch == null) {
@@ -189,13 +206,6 @@ public final class DataLoader implements Iterable<Batch> {
                 }
             }
             return batch;
-        }
-
-        private static int[] prepend(int first, int[] rest) {
-            int[] out = new int[rest.length + 1];
-            out[0] = first;
-            System.arraycopy(rest, 0, out, 1, rest.length);
-            return out;
         }
 
         DataLoaderException failure(int k, Throwable cause) {
@@ -322,10 +332,14 @@ public final class DataLoader implements Iterable<Batch> {
          * Hands back a batch this iteration (or another of the same loader) produced, once
          * nothing uses it any more: after the optimizer step, not while its tensors may still
          * be read (a later backward pass, a kept reference). Its arrays are reused for a later
-         * batch. Batches of another size, and arrays already handed back, are ignored.
+         * batch: each field's array that the loader made and the batch still holds under that
+         * name (a transform's in-place change, reshape or {@link Batch#with} of other fields
+         * keeps them; an array a transform put in is never taken). The last, smaller batch,
+         * batches built with {@code new Batch(...)}, those of other loaders and arrays already
+         * handed back are ignored.
          */
         public void recycle(Batch batch) {
-            plan.pool().recycle(batch.inputs().data(), ((io.isthmus.tensor.Tensor) batch.targets()).data());
+            plan.pool().recycle(batch);
         }
 
         /** Stops the prefetch thread (if any) and ends the iteration; idempotent. */

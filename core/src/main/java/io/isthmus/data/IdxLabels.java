@@ -19,7 +19,16 @@ public record IdxLabels(int count, byte[] labels) {
         return labels[i] & 0xFF;
     }
 
-    /** Class indices as floats (the targets format of {@link TensorDataset}): [N]. */
+    /** Class indices (the {@code targets} of {@link MnistFormat}'s datasets): [N] values 0..255. */
+    public int[] toIndices() {
+        int[] out = new int[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = labels[i] & 0xFF;
+        }
+        return out;
+    }
+
+    /** The labels as floats, for a regression on them: [N]. */
     public float[] toFloats() {
         float[] out = new float[count];
         for (int i = 0; i < count; i++) {

@@ -1,5 +1,8 @@
 package io.isthmus.data;
 
+import io.isthmus.tensor.IndexTensor;
+import io.isthmus.tensor.Tensor;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -12,7 +15,9 @@ import java.util.stream.Stream;
  * Loads a directory in the MNIST layout (MNIST, Fashion-MNIST, KMNIST): the four standard IDX
  * files {@code train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte},
  * {@code t10k-images-idx3-ubyte}, {@code t10k-labels-idx1-ubyte}, each raw or with {@code .gz}.
- * Images become features [N, 1, H, W] scaled to [0, 1]; labels become class indices [N] (as floats).
+ * Each becomes a {@link TensorDataset} with fields {@code inputs}, the images as floats
+ * [N, 1, H, W] scaled to [0, 1], and {@code targets}, the labels as class indices
+ * (an {@link IndexTensor}) [N].
  */
 public final class MnistFormat {
 
@@ -55,7 +60,7 @@ public final class MnistFormat {
         return new Split(load(files[0], files[1]), load(files[2], files[3]));
     }
 
-    /** Pairs one images file with its labels file: features [N, 1, H, W] in [0, 1], targets [N]. */
+    /** Pairs one images file with its labels file: inputs [N, 1, H, W] in [0, 1], targets [N] class indices. */
     public static TensorDataset load(Path imagesFile, Path labelsFile) throws IOException {
         IdxImages images = Idx.readImages(imagesFile);
         IdxLabels labels = Idx.readLabels(labelsFile);
@@ -63,8 +68,8 @@ public final class MnistFormat {
             throw new IdxFormatException(labelsFile, "has " + labels.count() + " labels but " + imagesFile.getFileName()
                     + " has " + images.count() + " images");
         }
-        return new TensorDataset(images.toFloats(), new int[]{images.count(), 1, images.rows(), images.cols()},
-                labels.toFloats(), new int[]{labels.count()});
+        return TensorDataset.of(Tensor.of(images.toFloats(), images.count(), 1, images.rows(), images.cols()),
+                IndexTensor.of(labels.toIndices(), labels.count()));
     }
 
     /** The raw file if present, else the .gz, else null. */

@@ -105,27 +105,12 @@ public final class Subset implements Dataset {
     }
 
     @Override
-    public int[] featureShape() {
-        return parent.featureShape();
+    public List<Field> fields() {
+        return parent.fields();
     }
 
     @Override
-    public int[] targetShape() {
-        return parent.targetShape();
-    }
-
-    @Override
-    public int featureSize() {
-        return parent.featureSize();
-    }
-
-    @Override
-    public int targetSize() {
-        return parent.targetSize();
-    }
-
-    @Override
-    public void gather(int[] which, int from, int count, float[] features, float[] targets) {
+    public void gather(int[] which, int from, int count, BatchArrays out) {
         int[] mapped = new int[count];
         for (int b = 0; b < count; b++) {
             int i = which[from + b];
@@ -134,7 +119,7 @@ public final class Subset implements Dataset {
             }
             mapped[b] = indices[i];
         }
-        parent.gather(mapped, 0, count, features, targets);
+        parent.gather(mapped, 0, count, out);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.isthmus.io;
 
+import io.isthmus.tensor.IndexTensor;
 import io.isthmus.tensor.Tensor;
 
 import java.io.IOException;
@@ -78,6 +79,32 @@ public record SafeTensors(SequencedMap<String, StoredTensor> tensors, SequencedM
         return out;
     }
 
+    /** Tensor {@code name} as a float32 {@link Tensor} (integer dtypes converted); the error lists the names there are. */
+    public Tensor tensor(String name) {
+        return stored(name).toTensor();
+    }
+
+    /**
+     * Tensor {@code name}, of an integer dtype (I64 as PyTorch writes labels, I32, ...), as an
+     * {@link IndexTensor}; fails naming the tensor if it is a float dtype or a value does not fit in an int.
+     */
+    public IndexTensor indices(String name) {
+        StoredTensor t = stored(name);
+        try {
+            return t.toIndexTensor();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("tensor '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    private StoredTensor stored(String name) {
+        StoredTensor t = tensors.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("no tensor '" + name + "'; there are " + tensors.keySet());
+        }
+        return t;
+    }
+
     /**
      * Reads and validates a whole safetensors file.
      *
@@ -90,14 +117,14 @@ public record SafeTensors(SequencedMap<String, StoredTensor> tensors, SequencedM
 
     /**
      * Writes this to {@code file} atomically (temp file, fsync, rename), so a crash never leaves
-     * a half-written file under that name. Tensors must be F32 or I64.
+     * a half-written file under that name. Tensors must be F32, I64 or I32.
      */
     public void write(Path file) throws IOException {
         SafeTensorsWriter.checkWritable(this);
         AtomicFiles.write(file, channel -> SafeTensorsWriter.write(this, channel));
     }
 
-    /** Writes this in the safetensors format to {@code channel}. Tensors must be F32 or I64. */
+    /** Writes this in the safetensors format to {@code channel}. Tensors must be F32, I64 or I32. */
     public void writeTo(WritableByteChannel channel) throws IOException {
         SafeTensorsWriter.checkWritable(this);
         SafeTensorsWriter.write(this, channel);

@@ -29,9 +29,18 @@ final class SafeTensorsWriter {
     static void checkWritable(SafeTensors st) {
         for (var e : st.tensors().entrySet()) {
             DType d = e.getValue().dtype();
-            if (d != DType.F32 && d != DType.I64) {
+            if (d != DType.F32 && d != DType.I64 && d != DType.I32) {
                 throw new IllegalArgumentException("tensor '" + e.getKey() + "' has dtype " + d
-                        + "; safetensors writing supports F32 and I64 only");
+                        + "; safetensors writing supports F32, I64 and I32 only");
+            }
+            if (d == DType.I32) {
+                long[] values = e.getValue().longs();
+                for (int i = 0; i < values.length; i++) {
+                    if (values[i] != (int) values[i]) {
+                        throw new IllegalArgumentException("tensor '" + e.getKey() + "' is I32 but element " + i
+                                + " is " + values[i] + ", outside the int32 range");
+                    }
+                }
             }
         }
     }
@@ -44,10 +53,10 @@ final class SafeTensorsWriter {
         writeFully(channel, buf);
         writeFully(channel, ByteBuffer.wrap(header));
         for (StoredTensor t : st.tensors().values()) {
-            if (t.dtype() == DType.F32) {
-                writeFloats(channel, t.floats(), buf);
-            } else {
-                writeLongs(channel, t.longs(), buf);
+            switch (t.dtype()) {
+                case F32 -> writeFloats(channel, t.floats(), buf);
+                case I32 -> writeInts(channel, t.longs(), buf);
+                default -> writeLongs(channel, t.longs(), buf);
             }
         }
     }
@@ -114,6 +123,20 @@ final class SafeTensorsWriter {
             buf.clear();
             buf.asLongBuffer().put(data, i, n);
             buf.limit(n * Long.BYTES);
+            writeFully(channel, buf);
+        }
+    }
+
+    /** I32 elements held as longs; checkWritable made sure each fits. */
+    private static void writeInts(WritableByteChannel channel, long[] data, ByteBuffer buf) throws IOException {
+        int perChunk = buf.capacity() / Integer.BYTES;
+        for (int i = 0; i < data.length; i += perChunk) {
+            int n = Math.min(perChunk, data.length - i);
+            buf.clear();
+            for (int j = 0; j < n; j++) {
+                buf.putInt((int) data[i + j]);
+            }
+            buf.flip();
             writeFully(channel, buf);
         }
     }

@@ -1,5 +1,7 @@
 package io.isthmus.io;
 
+import io.isthmus.tensor.IndexTensor;
+import io.isthmus.tensor.Shape;
 import io.isthmus.tensor.Tensor;
 
 import java.util.Arrays;
@@ -59,6 +61,50 @@ public record StoredTensor(DType dtype, int[] shape, float[] floats, long[] long
     /** An F32 tensor sharing {@code tensor}'s storage and shape (no gradient, no graph). */
     public static StoredTensor of(Tensor tensor) {
         return f32(tensor.data(), tensor.shape());
+    }
+
+    /**
+     * An I64 tensor (PyTorch's index dtype, {@code torch.long}) of {@code indices}' shape and
+     * values, converted to longs.
+     */
+    public static StoredTensor of(IndexTensor indices) {
+        return of(indices, DType.I64);
+    }
+
+    /** An I64 or I32 tensor of {@code indices}' shape and values. */
+    public static StoredTensor of(IndexTensor indices, DType dtype) {
+        if (dtype != DType.I64 && dtype != DType.I32) {
+            throw new IllegalArgumentException("index tensors are stored as I64 or I32, not " + dtype);
+        }
+        int[] values = indices.data();
+        long[] out = new long[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values[i];
+        }
+        return new StoredTensor(dtype, indices.shape(), null, out);
+    }
+
+    /**
+     * An {@link IndexTensor} of this shape, for an integer dtype (I64, I32, I16, I8, U8, BOOL):
+     * labels, token ids. Fails, naming the first such value and where it is, if a value does
+     * not fit in an int; fails for float dtypes (read those with {@link #toTensor()}).
+     */
+    public IndexTensor toIndexTensor() {
+        if (longs == null) {
+            throw new IllegalArgumentException("a " + dtype + " tensor " + Shape.str(shape) + " holds floats, not indices; "
+                    + "read it with toTensor() (or convert integral floats with IndexTensor.fromFloats)");
+        }
+        int[] out = new int[longs.length];
+        for (int i = 0; i < out.length; i++) {
+            long v = longs[i];
+            if (v != (int) v) {
+                throw new IllegalArgumentException(dtype + " value " + v + " at " + Arrays.toString(Shape.unflatten(i, shape))
+                        + " of " + Shape.str(shape) + " is outside the int32 range of an IndexTensor ["
+                        + Integer.MIN_VALUE + ", " + Integer.MAX_VALUE + "]");
+            }
+            out[i] = (int) v;
+        }
+        return IndexTensor.of(out, shape);
     }
 
     /**

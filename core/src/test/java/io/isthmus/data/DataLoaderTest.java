@@ -1,5 +1,7 @@
 package io.isthmus.data;
 
+import io.isthmus.tensor.AnyTensor;
+import io.isthmus.tensor.IndexTensor;
 import io.isthmus.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -15,22 +17,23 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DataLoaderTest {
 
-    /** Sample i has features [i, -i] and target 1000 + i, so batches reveal which samples they hold. */
+    /** Sample i has inputs [i, -i] and target index 1000 + i, so batches reveal which samples they hold. */
     static TensorDataset indexed(int n) {
         float[] x = new float[n * 2];
-        float[] y = new float[n];
+        int[] y = new int[n];
         for (int i = 0; i < n; i++) {
             x[2 * i] = i;
             x[2 * i + 1] = -i;
             y[i] = 1000 + i;
         }
-        return new TensorDataset(x, new int[]{n, 2}, y, new int[]{n});
+        return TensorDataset.of(Tensor.of(x, n, 2), IndexTensor.of(y, n));
     }
 
     /** The sample indices of every batch of one epoch, checking that inputs and targets agree. */
@@ -45,7 +48,7 @@ class DataLoaderTest {
             for (int j = 0; j < size; j++) {
                 idx[j] = (int) b.inputs().data()[2 * j];
                 assertEquals(-idx[j], b.inputs().data()[2 * j + 1]);
-                assertEquals(1000 + idx[j], b.targets().data()[j]);
+                assertEquals(1000 + idx[j], b.indices(Batch.TARGETS).data()[j]);
             }
             out.add(idx);
         }
@@ -180,21 +183,16 @@ class DataLoaderTest {
             }
 
             @Override
-            public int[] featureShape() {
-                return inner.featureShape();
+            public List<Field> fields() {
+                return inner.fields();
             }
 
             @Override
-            public int[] targetShape() {
-                return inner.targetShape();
-            }
-
-            @Override
-            public void gather(int[] indices, int from, int count, float[] features, float[] targets) {
+            public void gather(int[] indices, int from, int count, BatchArrays out) {
                 if (from == 3 * 4) {
                     throw boom;
                 }
-                inner.gather(indices, from, count, features, targets);
+                inner.gather(indices, from, count, out);
             }
         };
         for (int prefetch : new int[]{0, 1, 4}) {
@@ -312,7 +310,7 @@ class DataLoaderTest {
             Batch b = all.next();
             for (int j = 0; j < b.size(); j++) {
                 seen.add((int) b.inputs().data()[2 * j]);
-                assertEquals(1000 + seen.getLast(), b.targets().data()[j]);
+                assertEquals(1000 + seen.getLast(), b.indices(Batch.TARGETS).data()[j]);
             }
             all.recycle(b);
         }
@@ -324,7 +322,7 @@ class DataLoaderTest {
         // 1875 batches of 32 x 784, the MNIST epoch; the target is well under 0.05 s. The bound
         // here is loose (shared 2-core machine) but catches per-element or per-sample overheads.
         int n = 60_000;
-        TensorDataset d = new TensorDataset(new float[n * 784], new int[]{n, 784}, new float[n], new int[]{n});
+        TensorDataset d = TensorDataset.of(Tensor.zeros(n, 784), IndexTensor.zeros(n));
         DataLoader loader = DataLoader.builder(d).batchSize(32).shuffle(true).prefetch(0).build();
         long bestFresh = Long.MAX_VALUE;
         long bestRecycled = Long.MAX_VALUE;
@@ -355,6 +353,161 @@ class DataLoaderTest {
         assertTrue(bestRecycled < TimeUnit.MILLISECONDS.toNanos(250), "an epoch of batching took " + bestRecycled / 1e6 + " ms");
     }
 
+    // ---- several named fields of both kinds ----
+
+    /**
+     * The sample behind each row of a {@link DatasetTest#translationPairs} batch, read from
+     * {@code source}, checking that {@code target} and {@code source_mask} belong to the same sample.
+     */
+    private static int[] pairSamples(Batch b) {
+        int[] source = b.indices("source").data();
+        int[] target = b.indices("target").data();
+        float[] mask = b.tensor("source_mask").data();
+        int[] samples = new int[b.size()];
+        for (int r = 0; r < samples.length; r++) {
+            int i = source[3 * r] / 100;
+            samples[r] = i;
+            assertArrayEquals(new int[]{100 * i, 100 * i + 1, 100 * i + 2}, Arrays.copyOfRange(source, 3 * r, 3 * r + 3));
+            assertArrayEquals(new int[]{-i, -i - 1000}, Arrays.copyOfRange(target, 2 * r, 2 * r + 2));
+            for (int j = 0; j < 3; j++) {
+                assertEquals(j <= i % 3 ? 1f : 0f, mask[3 * r + j], "mask of sample " + i);
+            }
+        }
+        return samples;
+    }
+
+    @Test
+    void severalFieldsOfBothKindsThroughAShuffledLoaderWithAndWithoutPrefetch() {
+        TensorDataset pairs = DatasetTest.translationPairs(23);
+        for (int epoch = 0; epoch < 2; epoch++) {
+            List<Batch> direct = collect(DataLoader.builder(pairs).batchSize(4).shuffle(true).seed(11).prefetch(0)
+                    .build().epoch(epoch));
+            DataLoader prefetching = DataLoader.builder(pairs).batchSize(4).shuffle(true).seed(11).prefetch(3).build();
+            List<Batch> ahead = collect(prefetching.epoch(epoch));
+            assertEquals(6, direct.size());
+            assertBatchesEqual(direct, ahead);
+            int[] seen = direct.stream().flatMapToInt(b -> Arrays.stream(pairSamples(b))).toArray();
+            assertArrayEquals(prefetching.order(epoch), seen, "every field follows the shuffled order");
+            Batch last = direct.getLast();
+            assertArrayEquals(new int[]{3, 3}, last.indices("source").shape());
+            assertArrayEquals(new int[]{3, 2}, last.indices("target").shape());
+            assertArrayEquals(new int[]{3, 3}, last.tensor("source_mask").shape());
+        }
+    }
+
+    @Test
+    void recycleReusesTheArraysOfEveryField() {
+        DataLoader loader = DataLoader.builder(DatasetTest.translationPairs(20)).batchSize(4).shuffle(true).seed(3)
+                .prefetch(0).build();
+        DataLoader.Batches batches = loader.epoch(0);
+        Batch first = batches.next();
+        int[] source = first.indices("source").data();
+        int[] target = first.indices("target").data();
+        float[] mask = first.tensor("source_mask").data();
+        batches.recycle(first);
+        Batch second = batches.next();
+        assertSame(source, second.indices("source").data());
+        assertSame(target, second.indices("target").data());
+        assertSame(mask, second.tensor("source_mask").data());
+        Batch third = batches.next();
+        assertNotSame(source, third.indices("source").data(), "one array, one batch");
+        batches.close();
+
+        // Recycling every batch (with prefetch) still yields every sample once, each field right.
+        DataLoader prefetching = DataLoader.builder(DatasetTest.translationPairs(22)).batchSize(4).shuffle(true)
+                .seed(3).prefetch(2).build();
+        List<Integer> seen = new ArrayList<>();
+        try (DataLoader.Batches all = prefetching.epoch(1)) {
+            while (all.hasNext()) {
+                Batch b = all.next();
+                Arrays.stream(pairSamples(b)).forEach(seen::add);
+                all.recycle(b);
+            }
+        }
+        assertArrayEquals(prefetching.order(1), seen.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    @Test
+    void transformsReplaceAndAddFieldsAndRecyclingNeverTakesTheirArrays() {
+        // A mask shared by every batch: handing its array to the pool would let a later gather overwrite it.
+        Tensor sharedMask = Tensor.of(new float[]{7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7}, 4, 3);
+        Transform transform = (batch, random) -> {
+            int[] target = batch.indices("target").data();
+            int[] shifted = new int[target.length];
+            for (int i = 0; i < target.length; i++) {
+                shifted[i] = target[i] + 1;
+            }
+            return batch.with("target", IndexTensor.of(shifted, batch.indices("target").shape()))
+                    .with("source_mask", batch.size() == 4 ? sharedMask : batch.tensor("source_mask"))
+                    .with("lengths", IndexTensor.zeros(batch.size()));
+        };
+        DataLoader loader = DataLoader.builder(DatasetTest.translationPairs(10)).batchSize(4).shuffle(true).seed(5)
+                .prefetch(0).transform(transform).build(); // without prefetch, a recycled array is the next batch's
+        for (int epoch = 0; epoch < 3; epoch++) {
+            int[] previousSource = null;
+            try (DataLoader.Batches batches = loader.epoch(epoch)) {
+                while (batches.hasNext()) {
+                    Batch b = batches.next();
+                    assertEquals(List.of("source", "target", "source_mask", "lengths"), List.copyOf(b.names()));
+                    int[] source = b.indices("source").data();
+                    int[] target = b.indices("target").data();
+                    for (int r = 0; r < b.size(); r++) {
+                        int i = source[3 * r] / 100;
+                        assertEquals(-i + 1, target[2 * r], "replaced field");
+                        assertEquals(-i - 999, target[2 * r + 1], "replaced field");
+                    }
+                    assertEquals(IndexTensor.zeros(b.size()), b.indices("lengths"));
+                    if (b.size() == 4) {
+                        assertSame(sharedMask, b.tensor("source_mask"));
+                    }
+                    if (previousSource != null && b.size() == 4) {
+                        assertSame(previousSource, source, "the kept field's array was recycled");
+                    }
+                    previousSource = source;
+                    batches.recycle(b);
+                }
+            }
+        }
+        for (float v : sharedMask.data()) {
+            assertEquals(7f, v, "a transform's array was handed to the pool and overwritten");
+        }
+    }
+
+    @Test
+    void subsetOfSeveralFieldsThroughALoader() {
+        Subset subset = new Subset(DatasetTest.translationPairs(30), new int[]{29, 3, 17, 8, 8, 0, 12});
+        DataLoader loader = DataLoader.builder(subset).batchSize(3).shuffle(true).seed(21).prefetch(2).build();
+        int[] seen = collect(loader.epoch(0)).stream().flatMapToInt(b -> Arrays.stream(pairSamples(b))).toArray();
+        int[] expected = Arrays.stream(loader.order(0)).map(k -> subset.indices()[k]).toArray();
+        assertArrayEquals(expected, seen);
+    }
+
+    @Test
+    void loaderRejectsDatasetsWithoutFieldsOrWithRepeatedNames() {
+        Dataset repeated = new Dataset() {
+            @Override
+            public int size() {
+                return 1;
+            }
+
+            @Override
+            public List<Field> fields() {
+                return List.of(Field.floats("x"), Field.indices("x"));
+            }
+
+            @Override
+            public void gather(int[] indices, int from, int count, BatchArrays out) {
+            }
+
+            @Override
+            public String toString() {
+                return "Repeated";
+            }
+        };
+        var e = assertThrows(IllegalArgumentException.class, () -> DataLoader.builder(repeated).build());
+        assertEquals("dataset Repeated has two fields named 'x': [x FLOAT [], x INDEX []]", e.getMessage());
+    }
+
     // ---- helpers ----
 
     private static List<Batch> collect(DataLoader.Batches batches) {
@@ -363,12 +516,21 @@ class DataLoaderTest {
         return out;
     }
 
+    /** Same fields in the same order, float fields bit for bit, index fields equal. */
     private static void assertBatchesEqual(List<Batch> a, List<Batch> b) {
         assertEquals(a.size(), b.size());
         for (int k = 0; k < a.size(); k++) {
-            assertArrayEquals(a.get(k).inputs().shape(), b.get(k).inputs().shape());
-            assertArrayEquals(bits(a.get(k).inputs().data()), bits(b.get(k).inputs().data()), "inputs of batch " + k);
-            assertArrayEquals(bits(a.get(k).targets().data()), bits(b.get(k).targets().data()), "targets of batch " + k);
+            assertEquals(List.copyOf(a.get(k).names()), List.copyOf(b.get(k).names()));
+            for (String name : a.get(k).names()) {
+                AnyTensor x = a.get(k).get(name);
+                AnyTensor y = b.get(k).get(name);
+                assertArrayEquals(x.shape(), y.shape(), name + " of batch " + k);
+                if (x instanceof Tensor fx) {
+                    assertArrayEquals(bits(fx.data()), bits(b.get(k).tensor(name).data()), name + " of batch " + k);
+                } else {
+                    assertEquals(x, y, name + " of batch " + k);
+                }
+            }
         }
     }
 

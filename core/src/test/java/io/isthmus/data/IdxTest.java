@@ -56,6 +56,7 @@ class IdxTest {
         IdxLabels read = Idx.readLabels(file);
         assertEquals(5, read.count());
         assertEquals(200, read.label(4));
+        assertArrayEquals(new int[]{5, 0, 4, 1, 200}, read.toIndices());
         assertArrayEquals(new float[]{5, 0, 4, 1, 200}, read.toFloats());
     }
 

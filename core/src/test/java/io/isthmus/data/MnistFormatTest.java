@@ -1,5 +1,6 @@
 package io.isthmus.data;
 
+import io.isthmus.tensor.IndexTensor;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import io.isthmus.testing.SharedFolders;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,7 +30,7 @@ class MnistFormatTest {
     void mnist() throws IOException {
         MnistFormat.Split mnist = MnistFormat.load(mnistDir());
         checkShapes(mnist);
-        assertEquals(5f, mnist.train().targets()[0], "first MNIST training label");
+        assertEquals(5, mnist.train().indices(Batch.TARGETS).get(0), "first MNIST training label");
         // Class counts published with the data set (see shared/data/mnist/SOURCE.md).
         assertArrayEquals(new int[]{5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949}, classCounts(mnist.train()));
         assertArrayEquals(new int[]{980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009}, classCounts(mnist.test()));
@@ -43,7 +45,7 @@ class MnistFormatTest {
         }
         MnistFormat.Split fashion = MnistFormat.load(FASHION);
         checkShapes(fashion);
-        assertEquals(9f, fashion.train().targets()[0], "first Fashion-MNIST training label (ankle boot)");
+        assertEquals(9, fashion.train().indices(Batch.TARGETS).get(0), "first Fashion-MNIST training label (ankle boot)");
         int[] balancedTrain = new int[10];
         int[] balancedTest = new int[10];
         java.util.Arrays.fill(balancedTrain, 6000);
@@ -55,11 +57,10 @@ class MnistFormatTest {
     private static void checkShapes(MnistFormat.Split split) {
         assertEquals(60000, split.train().size());
         assertEquals(10000, split.test().size());
-        assertArrayEquals(new int[]{1, 28, 28}, split.train().featureShape());
-        assertArrayEquals(new int[]{}, split.train().targetShape());
+        assertEquals(List.of(Field.floats("inputs", 1, 28, 28), Field.indices("targets")), split.train().fields());
         float min = Float.MAX_VALUE;
         float max = -Float.MAX_VALUE;
-        for (float v : split.test().features()) {
+        for (float v : split.test().tensor(Batch.INPUTS).data()) {
             min = Math.min(min, v);
             max = Math.max(max, v);
         }
@@ -69,9 +70,9 @@ class MnistFormatTest {
 
     private static int[] classCounts(TensorDataset d) {
         int[] counts = new int[10];
-        for (float label : d.targets()) {
-            assertTrue(label >= 0 && label <= 9 && label == Math.rint(label), "label " + label);
-            counts[(int) label]++;
+        for (int label : d.indices(Batch.TARGETS).data()) {
+            assertTrue(label >= 0 && label <= 9, "label " + label);
+            counts[label]++;
         }
         return counts;
     }
@@ -109,10 +110,10 @@ class MnistFormatTest {
         // A broken .gz next to the raw file must not be read.
         Files.write(dir.resolve("train-images-idx3-ubyte.gz"), new byte[]{1, 2, 3});
         MnistFormat.Split split = MnistFormat.load(dir);
-        assertArrayEquals(new float[]{0f, 1f, 0.2f, 0.4f}, split.train().features());
-        assertArrayEquals(new float[]{7f}, split.test().targets());
+        assertArrayEquals(new float[]{0f, 1f, 0.2f, 0.4f}, split.train().tensor(Batch.INPUTS).data());
+        assertEquals(IndexTensor.vector(7), split.test().indices(Batch.TARGETS));
         Batch b = split.train().batch(0);
         assertArrayEquals(new int[]{1, 1, 2, 2}, b.inputs().shape());
-        assertArrayEquals(new int[]{1}, b.targets().shape());
+        assertEquals(IndexTensor.vector(7), b.indices(Batch.TARGETS), "labels are class indices");
     }
 }

@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.isthmus.io.SafeTensors;
 import io.isthmus.io.StoredTensor;
+import io.isthmus.tensor.IndexTensor;
 import io.isthmus.tensor.Tensor;
 
 /** One PyTorch reference case: its settings ({@code meta}) and its tensors. */
@@ -21,6 +22,15 @@ public record GoldenCase(String name, JsonObject meta, SafeTensors file) {
                     + file.tensors().keySet());
         }
         return Tensor.of(stored.toFloats(), stored.shape());
+    }
+
+    /** A stored integer tensor (labels are I64 in the golden files) as an IndexTensor. */
+    public IndexTensor indices(String key) {
+        if (!file.tensors().containsKey(key)) {
+            throw new IllegalArgumentException("golden case " + name + " has no tensor '" + key + "'; it has "
+                    + file.tensors().keySet());
+        }
+        return file.indices(key);
     }
 
     public boolean has(String key) {

@@ -3,6 +3,7 @@ package io.isthmus.io;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.isthmus.tensor.IndexTensor;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -85,6 +86,11 @@ class SafeTensorsGoldenTest {
         int classes = logits.shape()[1];
         for (long label : labels.longs()) {
             assertTrue(label >= 0 && label < classes, "label " + label + " outside [0, " + classes + ")");
+        }        // Read as the IndexTensor the cross-entropy loss takes: same values, same shape.
+        IndexTensor asIndices = st.indices("labels");
+        assertArrayEquals(labels.shape(), asIndices.shape());
+        for (int i = 0; i < labels.numel(); i++) {
+            assertEquals(labels.longs()[i], asIndices.data()[i]);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.isthmus.io;
 
+import io.isthmus.tensor.IndexTensor;
 import io.isthmus.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,52 @@ class SafeTensorsTest {
     Path dir;
 
     // ---- round trip and layout ----
+
+    @Test
+    void indexTensorsRoundTripAsI64AndI32() throws IOException {
+        IndexTensor labels = IndexTensor.of(new int[]{Integer.MIN_VALUE, -100, 0, 9, Integer.MAX_VALUE, 3}, 2, 3);
+        var tensors = new LinkedHashMap<String, StoredTensor>();
+        tensors.put("as_i64", StoredTensor.of(labels));
+        tensors.put("as_i32", StoredTensor.of(labels, DType.I32));
+        tensors.put("floats", StoredTensor.f32(new float[]{1.5f}, 1));
+        Path file = dir.resolve("labels.safetensors");
+        new SafeTensors(tensors).write(file);
+
+        // I32 is 4 bytes an element in the file, I64 8: header + 48 + 24 + 4 bytes of data.
+        String header = new String(Files.readAllBytes(file), 8, 160, StandardCharsets.UTF_8);
+        assertTrue(header.contains("\"as_i32\":{\"dtype\":\"I32\",\"shape\":[2,3],\"data_offsets\":[48,72]}"), header);
+        SafeTensors back = SafeTensors.read(file);
+        assertEquals(DType.I64, back.tensors().get("as_i64").dtype());
+        assertEquals(DType.I32, back.tensors().get("as_i32").dtype());
+        assertEquals(labels, back.indices("as_i64"));
+        assertEquals(labels, back.indices("as_i32"));
+        assertEquals(labels, back.tensors().get("as_i32").toIndexTensor());
+        // Float reading of integer tensors is unchanged: values converted to floats.
+        assertArrayEquals(new float[]{Integer.MIN_VALUE, -100, 0, 9, Integer.MAX_VALUE, 3}, back.tensor("as_i64").data());
+
+        var e = assertThrows(IllegalArgumentException.class, () -> back.indices("floats"));
+        assertTrue(e.getMessage().startsWith("tensor 'floats': a F32 tensor [1] holds floats, not indices"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> back.indices("absent"));
+        assertEquals("no tensor 'absent'; there are [as_i64, as_i32, floats]", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> StoredTensor.of(labels, DType.I16));
+        assertEquals("index tensors are stored as I64 or I32, not I16", e.getMessage());
+    }
+
+    @Test
+    void i64ValuesBeyondInt32AreRefusedAsIndicesNamingValueAndPosition() throws IOException {
+        Path file = dir.resolve("big.safetensors");
+        new SafeTensors(Map.of("ids", StoredTensor.i64(new long[]{1, 2, 3, 1L << 40}, 2, 2))).write(file);
+        SafeTensors back = SafeTensors.read(file);
+        var e = assertThrows(IllegalArgumentException.class, () -> back.indices("ids"));
+        assertEquals("tensor 'ids': I64 value 1099511627776 at [1, 1] of [2, 2] is outside the int32 range of an "
+                + "IndexTensor [-2147483648, 2147483647]", e.getMessage());
+        // Writing such a value as I32 is refused before the file is touched.
+        Path i32 = dir.resolve("i32.safetensors");
+        e = assertThrows(IllegalArgumentException.class, () -> new SafeTensors(Map.of("ids",
+                new StoredTensor(DType.I32, new int[]{2}, null, new long[]{5, -(1L << 33)}))).write(i32));
+        assertEquals("tensor 'ids' is I32 but element 1 is -8589934592, outside the int32 range", e.getMessage());
+        assertFalse(Files.exists(i32));
+    }
 
     @Test
     void roundTripKeepsOrderValuesAndMetadataBitForBit() throws IOException {

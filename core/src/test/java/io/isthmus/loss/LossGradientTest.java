@@ -2,6 +2,8 @@ package io.isthmus.loss;
 
 import io.isthmus.ops.GradCheck;
 import io.isthmus.ops.Softmax;
+import io.isthmus.tensor.AnyTensor;
+import io.isthmus.tensor.IndexTensor;
 import io.isthmus.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -26,17 +28,17 @@ class LossGradientTest {
         return Tensor.randn(random, shape);
     }
 
-    private static Tensor labels(float... values) {
-        return Tensor.of(values, values.length);
+    private static IndexTensor labels(int... values) {
+        return IndexTensor.vector(values);
     }
 
-    private static void check(String what, Loss loss, Tensor input, Tensor target) {
+    private static void check(String what, Loss loss, Tensor input, AnyTensor target) {
         GradCheck.check(what, in -> loss.forward(in.get(0), target), List.of(input), EPS, ATOL, RTOL);
     }
 
     @Test
     void crossEntropyEveryReduction() {
-        Tensor target = labels(3, 0, 4, 1);
+        IndexTensor target = labels(3, 0, 4, 1);
         for (Reduction reduction : Reduction.values()) {
             check("cross_entropy " + reduction, new CrossEntropyLoss().withReduction(reduction), randn(4, 5), target);
         }
@@ -44,7 +46,7 @@ class LossGradientTest {
 
     @Test
     void crossEntropyLabelSmoothing() {
-        Tensor target = labels(3, 0, 4, 1);
+        IndexTensor target = labels(3, 0, 4, 1);
         check("cross_entropy smoothing mean", new CrossEntropyLoss().withLabelSmoothing(0.1), randn(4, 5), target);
         check("cross_entropy smoothing none", new CrossEntropyLoss().withLabelSmoothing(0.3).withReduction(Reduction.NONE),
                 randn(4, 5), target);
@@ -52,17 +54,17 @@ class LossGradientTest {
 
     @Test
     void crossEntropyIgnoreIndex() {
-        Tensor target = labels(3, -100, 4, -100, 2);
+        IndexTensor target = labels(3, -100, 4, -100, 2);
         check("cross_entropy ignore mean", new CrossEntropyLoss().withLabelSmoothing(0.2), randn(5, 5), target);
         check("cross_entropy ignore none", new CrossEntropyLoss().withReduction(Reduction.NONE), randn(5, 5), target);
-        Tensor padding = labels(0, 2, 0, 1);
+        IndexTensor padding = labels(0, 2, 0, 1);
         check("cross_entropy ignoreIndex 0", new CrossEntropyLoss().withIgnoreIndex(0), randn(4, 3), padding);
     }
 
     @Test
     void crossEntropyClassWeightsWithSmoothingAndIgnore() {
         Tensor weight = Tensor.of(new float[]{0.5f, 2f, 1f, 0.25f, 3f}, 5);
-        Tensor target = labels(3, 1, -100, 4, 0, 1);
+        IndexTensor target = labels(3, 1, -100, 4, 0, 1);
         for (Reduction reduction : Reduction.values()) {
             check("cross_entropy weighted " + reduction,
                     new CrossEntropyLoss().withWeight(weight).withLabelSmoothing(0.15).withReduction(reduction),
@@ -72,21 +74,21 @@ class LossGradientTest {
 
     @Test
     void crossEntropySpatialAndUnbatched() {
-        Tensor target = Tensor.of(new float[]{0, 2, 1, -100, 2, 2, 0, 1}, 2, 2, 2);
+        IndexTensor target = IndexTensor.of(new int[]{0, 2, 1, -100, 2, 2, 0, 1}, 2, 2, 2);
         check("cross_entropy [N, C, d1, d2]", new CrossEntropyLoss().withLabelSmoothing(0.1), randn(2, 3, 2, 2), target);
-        check("cross_entropy [C]", new CrossEntropyLoss().withLabelSmoothing(0.1), randn(6), Tensor.scalar(4));
+        check("cross_entropy [C]", new CrossEntropyLoss().withLabelSmoothing(0.1), randn(6), IndexTensor.of(new int[]{4}));
     }
 
     @Test
     void nllLoss() {
         Tensor weight = Tensor.of(new float[]{0.5f, 2f, 1f, 3f}, 4);
-        Tensor target = labels(3, 1, -100, 0, 1);
+        IndexTensor target = labels(3, 1, -100, 0, 1);
         for (Reduction reduction : Reduction.values()) {
             // NLL is linear in its input: the check is exact up to rounding
             check("nll_loss " + reduction, new NLLLoss().withWeight(weight).withReduction(reduction),
                     Softmax.logSoftmax(randn(5, 4), 1).detach(), target);
         }
-        check("nll_loss [N, C, d]", new NLLLoss(), randn(2, 4, 3), Tensor.of(new float[]{0, 3, 1, 2, 2, -100}, 2, 3));
+        check("nll_loss [N, C, d]", new NLLLoss(), randn(2, 4, 3), IndexTensor.of(new int[]{0, 3, 1, 2, 2, -100}, 2, 3));
     }
 
     @Test

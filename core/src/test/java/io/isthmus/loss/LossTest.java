@@ -2,6 +2,7 @@ package io.isthmus.loss;
 
 import io.isthmus.ops.ShapeOps;
 import io.isthmus.ops.Softmax;
+import io.isthmus.tensor.IndexTensor;
 import io.isthmus.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +22,8 @@ class LossTest {
 
     private final SplittableRandom random = new SplittableRandom(11);
 
-    private static Tensor labels(float... values) {
-        return Tensor.of(values, values.length);
+    private static IndexTensor labels(int... values) {
+        return IndexTensor.vector(values);
     }
 
     private static void assertNear(double expected, double actual) {
@@ -52,7 +53,7 @@ class LossTest {
         int classes = 4;
         Tensor logits = Tensor.randn(random, n, classes);
         float[] w = {0.5f, 2f, 1f, 3f};
-        float[] y = {3, 1, -100, 0, 1};
+        int[] y = {3, 1, -100, 0, 1};
         double eps = 0.2;
         double total = 0;
         double weightOfTargets = 0;
@@ -61,7 +62,7 @@ class LossTest {
                 continue;
             }
             double[] logp = logSoftmax(logits.data(), r * classes, classes);
-            int label = (int) y[r];
+            int label = y[r];
             double smooth = 0;
             for (int c = 0; c < classes; c++) {
                 smooth -= w[c] * logp[c];
@@ -77,7 +78,7 @@ class LossTest {
     @Test
     void crossEntropyWithoutSmoothingIsNllOfLogSoftmax() {
         Tensor logits = Tensor.randn(random, 6, 7);
-        Tensor target = labels(0, 6, 3, 3, 1, 5);
+        IndexTensor target = labels(0, 6, 3, 3, 1, 5);
         Tensor viaNll = new NLLLoss().withReduction(Reduction.NONE).forward(Softmax.logSoftmax(logits, 1), target);
         Tensor fused = new CrossEntropyLoss().withReduction(Reduction.NONE).forward(logits, target);
         assertArrayEquals(new int[]{6}, fused.shape());
@@ -104,7 +105,7 @@ class LossTest {
     @Test
     void everyRowIgnoredGivesNaNForTheMeanAsPyTorch() {
         Tensor logits = Tensor.randn(random, 2, 3);
-        Tensor target = labels(-100, -100);
+        IndexTensor target = labels(-100, -100);
         assertTrue(Float.isNaN(new CrossEntropyLoss().forward(logits, target).item()));
         assertEquals(0f, new CrossEntropyLoss().withReduction(Reduction.SUM).forward(logits, target).item());
     }
@@ -113,7 +114,7 @@ class LossTest {
     void spatialCrossEntropyEqualsTheSameRowsFlattened() {
         // [N, C, L] with L = 3: rows are (n, l); moving C last and flattening gives [N * L, C]
         Tensor logits = Tensor.randn(random, 2, 4, 3);
-        Tensor target = Tensor.of(new float[]{0, 3, 1, 2, 2, 0}, 2, 3);
+        IndexTensor target = IndexTensor.of(new int[]{0, 3, 1, 2, 2, 0}, 2, 3);
         Tensor rows = ShapeOps.permute(logits, 0, 2, 1).reshape(6, 4);
         CrossEntropyLoss loss = new CrossEntropyLoss().withLabelSmoothing(0.05).withReduction(Reduction.NONE);
         Tensor spatial = loss.forward(logits, target);
@@ -168,18 +169,35 @@ class LossTest {
     void badTargetsNameTheValueAndPosition() {
         Tensor logits = Tensor.zeros(3, 10);
         CrossEntropyLoss loss = new CrossEntropyLoss();
-        String fractional = assertThrows(IllegalArgumentException.class,
-                () -> loss.forward(logits, labels(1, 2.5f, 3))).getMessage();
-        assertTrue(fractional.contains("target[1] = 2.5") && fractional.contains("integer"), fractional);
         String tooLarge = assertThrows(IllegalArgumentException.class,
                 () -> loss.forward(logits, labels(1, 2, 10))).getMessage();
-        assertTrue(tooLarge.contains("target[2] = 10.0") && tooLarge.contains("[0, 10)"), tooLarge);
+        assertTrue(tooLarge.contains("target[2] = 10 is not a class index in [0, 10)"), tooLarge);
         String negative = assertThrows(IllegalArgumentException.class,
                 () -> new NLLLoss().forward(logits, labels(-1, 0, 0))).getMessage();
-        assertTrue(negative.contains("nll_loss") && negative.contains("target[0] = -1.0"), negative);
+        assertTrue(negative.contains("nll_loss") && negative.contains("target[0] = -1 "), negative);
         String spatial = assertThrows(IllegalArgumentException.class,
-                () -> loss.forward(Tensor.zeros(2, 3, 2), Tensor.of(new float[]{0, 1, 2, 7}, 2, 2))).getMessage();
-        assertTrue(spatial.contains("target[1, 1] = 7.0"), spatial);
+                () -> loss.forward(Tensor.zeros(2, 3, 2), IndexTensor.of(new int[]{0, 1, 2, 7}, 2, 2))).getMessage();
+        assertTrue(spatial.contains("target[1, 1] = 7 "), spatial);
+    }
+
+    @Test
+    void floatClassTargetsAreRejectedWithHowToConvert() {
+        Tensor floats = Tensor.of(new float[]{1, 2, 3}, 3);
+        for (Loss loss : new Loss[]{new CrossEntropyLoss(), new NLLLoss()}) {
+            String message = assertThrows(IllegalArgumentException.class,
+                    () -> loss.forward(Tensor.zeros(3, 10), floats)).getMessage();
+            assertTrue(message.contains("target must hold integer indices (an IndexTensor), got a float Tensor [3]")
+                    && message.contains("IndexTensor.fromFloats(tensor)"), message);
+        }
+        // The conversion it names gives the same loss as the indices themselves.
+        Tensor logits = Tensor.randn(random, 3, 10);
+        assertEquals(new CrossEntropyLoss().forward(logits, labels(1, 2, 3)).item(),
+                new CrossEntropyLoss().forward(logits, IndexTensor.fromFloats(floats)).item());
+        // And the float losses refuse indices, naming the conversion the other way.
+        String mse = assertThrows(IllegalArgumentException.class,
+                () -> new MSELoss().forward(Tensor.zeros(3), labels(1, 2, 3))).getMessage();
+        assertTrue(mse.contains("mse_loss: target must be a float Tensor, got an IndexTensor [3]")
+                && mse.contains("IndexTensor.toFloat()"), mse);
     }
 
     @Test
@@ -188,7 +206,7 @@ class LossTest {
                 () -> new CrossEntropyLoss().forward(Tensor.zeros(4, 10), labels(0, 1, 2))).getMessage();
         assertTrue(ce.contains("[4, 10]") && ce.contains("[3]") && ce.contains("expected target [4]"), ce);
         String probabilities = assertThrows(IllegalArgumentException.class,
-                () -> new CrossEntropyLoss().forward(Tensor.zeros(2, 3), Tensor.zeros(2, 3))).getMessage();
+                () -> new CrossEntropyLoss().forward(Tensor.zeros(2, 3), IndexTensor.zeros(2, 3))).getMessage();
         assertTrue(probabilities.contains("class-probability"), probabilities);
         String weight = assertThrows(IllegalArgumentException.class,
                 () -> new CrossEntropyLoss().withWeight(Tensor.ones(3)).forward(Tensor.zeros(2, 4), labels(0, 1)))

@@ -1,5 +1,6 @@
 package io.isthmus.train;
 
+import io.isthmus.data.Batch;
 import io.isthmus.data.DataLoader;
 import io.isthmus.data.TensorDataset;
 import io.isthmus.loss.CrossEntropyLoss;
@@ -7,6 +8,7 @@ import io.isthmus.loss.MSELoss;
 import io.isthmus.nn.Linear;
 import io.isthmus.nn.Sequential;
 import io.isthmus.optim.SGD;
+import io.isthmus.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -32,11 +34,11 @@ class TerminateOnNaNTest {
     /** 12 samples in batches of 4; samples 4-7 (the second batch) have a NaN feature when asked. */
     private static DataLoader data(boolean nanInSecondBatch) {
         TensorDataset blobs = TrainFixtures.blobs(12, 2, 2, 1.0, 1);
-        float[] x = blobs.features().clone();
+        float[] x = blobs.tensor(Batch.INPUTS).data().clone();
         if (nanInSecondBatch) {
             x[4 * 2] = Float.NaN;
         }
-        return TrainFixtures.loader(new TensorDataset(x, new int[]{12, 2}, blobs.targets(), new int[]{12}), 4, false, 0);
+        return TrainFixtures.loader(TensorDataset.of(Tensor.of(x, 12, 2), blobs.indices(Batch.TARGETS)), 4, false, 0);
     }
 
     private static Trainer trainer(TrainFixtures.Captured log) {
@@ -72,7 +74,7 @@ class TerminateOnNaNTest {
         var log = new TrainFixtures.Captured();
         var trainer = new Trainer(model, new MSELoss(), new SGD(model.parameters(), 1e6)).logTo(log.stream);
         var terminate = new TerminateOnNaN();
-        var data = TrainFixtures.loader(new TensorDataset(x, new int[]{64, 3}, y, new int[]{64, 1}), 4, false, 0);
+        var data = TrainFixtures.loader(TensorDataset.of(Tensor.of(x, 64, 3), Tensor.of(y, 64, 1)), 4, false, 0);
         History history = trainer.fit(data, 20, null, terminate);
         assertTrue(terminate.terminated(), "loss " + history.get("loss"));
         assertTrue(history.size() < 20);

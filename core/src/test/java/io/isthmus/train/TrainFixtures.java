@@ -5,6 +5,8 @@ import io.isthmus.data.Dataset;
 import io.isthmus.data.TensorDataset;
 import io.isthmus.kernels.Threads;
 import io.isthmus.nn.Module;
+import io.isthmus.tensor.AnyTensor;
+import io.isthmus.tensor.IndexTensor;
 import io.isthmus.tensor.Tensor;
 
 import java.io.ByteArrayOutputStream;
@@ -23,12 +25,13 @@ final class TrainFixtures {
 
     /**
      * {@code n} samples of {@code classes} Gaussian blobs in {@code dim} dimensions: class k is
-     * centred at 2 on axis k (mod dim), with standard deviation {@code noise}. Targets are class indices.
+     * centred at 2 on axis k (mod dim), with standard deviation {@code noise}. Inputs [n, dim]; targets
+     * [n] class indices (an IndexTensor).
      */
     static TensorDataset blobs(int n, int dim, int classes, double noise, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         float[] x = new float[n * dim];
-        float[] y = new float[n];
+        int[] y = new int[n];
         for (int i = 0; i < n; i++) {
             int k = i % classes;
             y[i] = k;
@@ -37,7 +40,7 @@ final class TrainFixtures {
                 x[i * dim + d] = (float) (centre + noise * random.nextGaussian());
             }
         }
-        return new TensorDataset(x, new int[]{n, dim}, y, new int[]{n});
+        return TensorDataset.of(Tensor.of(x, n, dim), IndexTensor.of(y, n));
     }
 
     static DataLoader loader(Dataset data, int batchSize, boolean shuffle, long seed) {
@@ -120,7 +123,7 @@ final class TrainFixtures {
         }
 
         @Override
-        public void update(Tensor output, io.isthmus.tensor.AnyTensor target) {
+        public void update(Tensor output, AnyTensor target) {
         }
 
         @Override

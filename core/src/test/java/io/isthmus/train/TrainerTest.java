@@ -1,5 +1,6 @@
 package io.isthmus.train;
 
+import io.isthmus.data.Batch;
 import io.isthmus.data.DataLoader;
 import io.isthmus.data.TensorDataset;
 import io.isthmus.loss.CrossEntropyLoss;
@@ -11,6 +12,7 @@ import io.isthmus.optim.LrScheduler;
 import io.isthmus.optim.SGD;
 import io.isthmus.optim.StepLR;
 import io.isthmus.tensor.GradMode;
+import io.isthmus.tensor.IndexTensor;
 import io.isthmus.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +45,7 @@ class TrainerTest {
     }
 
     private static Tensor allFeatures() {
-        return Tensor.of(DATA.features().clone(), 23, 4);
+        return Tensor.of(DATA.tensor(Batch.INPUTS).data().clone(), 23, 4);
     }
 
     /** The model on all samples at once in eval mode, without a graph. */
@@ -94,7 +96,7 @@ class TrainerTest {
         trainer.fit(TrainFixtures.loader(DATA, 4, true, 1), 2, null);
 
         Tensor logits = forwardAll(model);
-        double loss = new CrossEntropyLoss().forward(logits, Tensor.of(DATA.targets(), 23)).item();
+        double loss = new CrossEntropyLoss().forward(logits, DATA.indices(Batch.TARGETS)).item();
         int correct = 0;
         for (int i = 0; i < 23; i++) {
             int best = 0;
@@ -103,7 +105,7 @@ class TrainerTest {
                     best = c;
                 }
             }
-            correct += best == (int) DATA.targets()[i] ? 1 : 0;
+            correct += best == DATA.indices(Batch.TARGETS).get(i) ? 1 : 0;
         }
         Map<String, Double> scores = trainer.evaluate(TrainFixtures.loader(DATA, 7, false, 0));
         assertEquals(List.of("loss", "accuracy"), List.copyOf(scores.keySet()));
@@ -140,7 +142,7 @@ class TrainerTest {
         History history = trainer.fit(TrainFixtures.loader(DATA, 10, false, 0), 1, null, recorder);
         assertEquals(3, running.size(), "batches of 10, 10 and 3");
         assertEquals(running.get(2), history.last().get("loss"));
-        double all = new CrossEntropyLoss().forward(model.forward(allFeatures()), Tensor.of(DATA.targets(), 23)).item();
+        double all = new CrossEntropyLoss().forward(model.forward(allFeatures()), DATA.indices(Batch.TARGETS)).item();
         assertEquals(all, history.last().get("loss"), 1e-6);
         assertTrue(history.last().containsKey("lr") && history.last().containsKey("seconds"));
     }
@@ -205,14 +207,14 @@ class TrainerTest {
     void accuracyHandlesClassIndicesAndBinaryLogits() {
         Accuracy accuracy = new Accuracy();
         accuracy.update(Tensor.of(new float[]{0.1f, 0.9f, 0.0f, 0.8f, 0.1f, 0.1f, 0.2f, 0.3f, 0.5f}, 3, 3),
-                Tensor.of(new float[]{1, 0, 0}, 3));
+                IndexTensor.vector(1, 0, 0));
         assertEquals(2 / 3.0, accuracy.result());
         accuracy.reset();
         assertTrue(Double.isNaN(accuracy.result()));
         accuracy.update(Tensor.of(new float[]{2f, -1f, 0.5f, -3f}, 4, 1), Tensor.of(new float[]{1, 0, 0, 0}, 4, 1));
         assertEquals(0.75, accuracy.result());
         var e = assertThrows(IllegalArgumentException.class,
-                () -> new Accuracy().update(Tensor.zeros(4, 3), Tensor.zeros(5)));
+                () -> new Accuracy().update(Tensor.zeros(4, 3), IndexTensor.zeros(5)));
         assertTrue(e.getMessage().contains("[4, 3]") && e.getMessage().contains("[5]"), e.getMessage());
     }
 }

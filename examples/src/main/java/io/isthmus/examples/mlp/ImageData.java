@@ -1,5 +1,6 @@
 package io.isthmus.examples.mlp;
 
+import io.isthmus.data.Batch;
 import io.isthmus.data.MnistFormat;
 import io.isthmus.data.TensorDataset;
 import io.isthmus.examples.ExampleFailure;
@@ -28,12 +29,12 @@ record ImageData(Path dir, TensorDataset train, TensorDataset test) {
         } catch (IOException e) {
             throw new ExampleFailure("cannot read the data in " + where + ": " + e.getMessage(), e);
         }
-        int features = split.train().featureSize();
+        int features = split.train().field(Batch.INPUTS).sampleSize();
         return new ImageData(where, split.train().withFeatureShape(features), split.test().withFeatureShape(features));
     }
 
     int features() {
-        return train.featureSize();
+        return train.field(Batch.INPUTS).sampleSize();
     }
 
     private static String missing(Path given, Path where, NoSuchFileException e) {
