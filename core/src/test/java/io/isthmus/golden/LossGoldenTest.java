@@ -25,10 +25,11 @@ class LossGoldenTest {
 
     private static final double ATOL = 1e-5;
     private static final double RTOL = 1e-4;
+    static final GoldenSuite SUITE = GoldenSuite.published("cross_entropy", "cross_entropy_smooth", "mse", "bce_with_logits");
 
     @TestFactory
     Stream<DynamicTest> matchesPyTorch() {
-        return GoldenCases.withOps(Set.of("cross_entropy", "cross_entropy_smooth", "mse", "bce_with_logits")).stream()
+        return SUITE.cases().stream()
                 .map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c)));
     }
 

@@ -7,9 +7,7 @@ import io.isthmus.tensor.Tensor;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -21,8 +19,10 @@ class OpsGoldenTest {
 
     private static final double ATOL = 1e-5;
     private static final double RTOL = 1e-4;
+    static final GoldenSuite SUITE = GoldenSuite.published("act_elu", "act_gelu", "act_gelu_tanh", "act_leaky_relu",
+            "act_relu", "act_sigmoid", "act_silu", "act_tanh", "linear", "softmax", "log_softmax");
 
-    private static final Map<String, Function<Tensor, Tensor>> ACTIVATIONS = Map.of(
+    static final Map<String, Function<Tensor, Tensor>> ACTIVATIONS = Map.of(
             "relu", Activations::relu,
             "leaky_relu", x -> Activations.leakyRelu(x, 0.01f),
             "elu", x -> Activations.elu(x, 1f),
@@ -34,8 +34,7 @@ class OpsGoldenTest {
 
     @TestFactory
     Stream<DynamicTest> matchesPyTorch() {
-        List<GoldenCase> cases = GoldenCases.withOps(Set.of("linear", "activation", "softmax", "log_softmax"));
-        return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c)));
+        return SUITE.cases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c)));
     }
 
     private static void check(GoldenCase c) {

@@ -31,10 +31,11 @@ class OptimizerGoldenTest {
 
     private static final double ATOL = 1e-5;
     private static final double RTOL = 1e-4;
+    static final GoldenSuite SUITE = GoldenSuite.published("sgd", "sgd_momentum_nesterov_wd", "adam", "adamw", "rmsprop");
 
     @TestFactory
     Stream<DynamicTest> matchesPyTorch() {
-        return GoldenCases.withOps(Set.of("optimizer")).stream()
+        return SUITE.cases().stream()
                 .map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c)));
     }
 

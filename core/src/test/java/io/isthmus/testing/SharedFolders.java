@@ -1,5 +1,6 @@
 package io.isthmus.testing;
 
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 import java.nio.file.Files;
@@ -8,7 +9,9 @@ import java.nio.file.Path;
 /**
  * The shared folders beside the project that tests read (the pom sets their system properties):
  * {@code isthmus.golden.dir} (PyTorch reference cases) and {@code isthmus.data.dir} (data sets).
- * When one is absent the calling test is skipped, printing the reason.
+ * When one is absent the calling test is skipped, printing the reason; on CI (environment
+ * variable {@code CI=true}) it fails instead, so a build that lost {@code ../shared} cannot pass
+ * by skipping. Every golden and data test goes through here: this is the one place that decides.
  */
 public final class SharedFolders {
 
@@ -18,27 +21,37 @@ public final class SharedFolders {
     private SharedFolders() {
     }
 
-    /** The golden folder (holding MANIFEST.json), or the test is skipped. */
+    /** The golden folder (holding MANIFEST.json), or the test is skipped (failed on CI). */
     public static Path goldenOrSkip() {
-        return existingOrSkip(GOLDEN_PROPERTY, "MANIFEST.json", "golden cases");
+        return Path.of(existingOrSkip(GOLDEN_PROPERTY, "MANIFEST.json", "golden cases")).getParent();
     }
 
-    /** {@code <data dir>/<name>}, e.g. "mnist", or the test is skipped. */
+    /** {@code <data dir>/<name>}, e.g. "mnist", or the test is skipped (failed on CI). */
     public static Path dataOrSkip(String name) {
-        return existingOrSkip(DATA_PROPERTY, name, "data set " + name);
+        return Path.of(existingOrSkip(DATA_PROPERTY, name, "data set " + name));
     }
 
-    private static Path existingOrSkip(String property, String child, String what) {
+    /** True when the environment says this is a CI run ({@code CI=true}, any case). */
+    public static boolean onCi() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
+    private static String existingOrSkip(String property, String child, String what) {
         String configured = System.getProperty(property);
         Path path = configured == null ? null : Path.of(configured).resolve(child);
-        boolean present = path != null && Files.exists(path);
-        if (!present) {
-            String reason = what + " skipped: " + (configured == null
-                    ? "system property " + property + " is not set"
-                    : path.toAbsolutePath().normalize() + " (from -D" + property + ") is absent");
-            System.out.println(reason);
-            Assumptions.abort(reason);
+        if (path != null && Files.exists(path)) {
+            return path.toString();
         }
-        return configured == null ? null : (child.endsWith(".json") ? Path.of(configured) : path);
+        String where = configured == null
+                ? "system property " + property + " is not set"
+                : path.toAbsolutePath().normalize() + " (from -D" + property + ") is absent";
+        if (onCi()) {
+            Assertions.fail(what + " missing on CI (CI=true): " + where
+                    + "; check out the shared folder beside the project (../shared) or point -D" + property + " at it");
+        }
+        String reason = what + " skipped: " + where + " (with CI=true this fails)";
+        System.out.println(reason);
+        Assumptions.abort(reason);
+        throw new AssertionError("unreachable");
     }
 }
