@@ -2,6 +2,7 @@ package io.isthmus.optim;
 
 import io.isthmus.tensor.Tensor;
 
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -17,25 +18,34 @@ public final class Adam extends AdamFamily {
 
     /** PyTorch's defaults with the given learning rate. */
     public Adam(List<Tensor> params, double lr) {
-        this(params, builder(lr));
+        this(single(params), builder(lr));
     }
 
-    private Adam(List<Tensor> params, Builder o) {
-        super("adam", params, o.lr, o.beta1, o.beta2, o.eps, o.weightDecay, false);
+    /** Parameter groups; what a group does not set is PyTorch's default (lr: the given one). */
+    public Adam(Collection<ParamGroup> groups, double lr) {
+        this(groups, builder(lr));
+    }
+
+    private Adam(Collection<ParamGroup> groups, Builder o) {
+        super("adam", groups, o, false);
     }
 
     public static Builder builder(double lr) {
         return new Builder(lr);
     }
 
-    /** Adam's options, starting from PyTorch's defaults. */
+    /** Adam's options, starting from PyTorch's defaults; for groups, the values of settings a group leaves unset. */
     public static final class Builder extends AdamFamily.Options<Builder> {
         private Builder(double lr) {
             super(lr, 0);
         }
 
         public Adam build(List<Tensor> params) {
-            return new Adam(params, this);
+            return new Adam(single(params), this);
+        }
+
+        public Adam build(Collection<ParamGroup> groups) {
+            return new Adam(groups, this);
         }
     }
 }

@@ -1,10 +1,9 @@
 package io.isthmus.optim;
 
 import io.isthmus.kernels.Kernels;
-import io.isthmus.tensor.Tensor;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -12,58 +11,39 @@ import java.util.Set;
  * What Adam and AdamW share: moment estimates {@code exp_avg} and {@code exp_avg_sq} per
  * parameter, bias correction by the parameter's own step count, and the fused kernel
  * {@code adamUpdate}. They differ only in how weight decay enters (L2 in the gradient, or
- * decoupled).
+ * decoupled). Betas, eps and weight decay may differ per parameter group.
  */
 abstract sealed class AdamFamily extends Optimizer permits Adam, AdamW {
 
     private static final String EXP_AVG = "exp_avg";
     private static final String EXP_AVG_SQ = "exp_avg_sq";
+    private static final int BETA1 = 0;
+    private static final int BETA2 = 1;
+    private static final int EPS = 2;
+    private static final int WEIGHT_DECAY = 3;
 
     private final boolean decoupled;
-    private float beta1;
-    private float beta2;
-    private float eps;
-    private float weightDecay;
 
-    AdamFamily(String name, List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay,
-               boolean decoupled) {
-        super(name, params, lr);
+    AdamFamily(String name, Collection<ParamGroup> groups, Options<?> o, boolean decoupled) {
+        super(name, groups, o.lr, o.defaults());
         this.decoupled = decoupled;
-        set((float) beta1, (float) beta2, (float) eps, (float) weightDecay);
-    }
-
-    private void set(float beta1, float beta2, float eps, float weightDecay) {
-        require(beta1 >= 0 && beta1 < 1, "beta1", beta1, "in [0, 1)");
-        require(beta2 >= 0 && beta2 < 1, "beta2", beta2, "in [0, 1)");
-        require(eps >= 0 && eps < Float.POSITIVE_INFINITY, "eps", eps, "finite and >= 0");
-        require(weightDecay >= 0 && weightDecay < Float.POSITIVE_INFINITY, "weight_decay", weightDecay, "finite and >= 0");
-        this.beta1 = beta1;
-        this.beta2 = beta2;
-        this.eps = eps;
-        this.weightDecay = weightDecay;
     }
 
     @Override
-    protected void update(float[] param, float[] grad, ParamState state) {
+    protected void checkHyperparameters(float[] h) {
+        require(h[BETA1] >= 0 && h[BETA1] < 1, "beta1", h[BETA1], "in [0, 1)");
+        require(h[BETA2] >= 0 && h[BETA2] < 1, "beta2", h[BETA2], "in [0, 1)");
+        require(h[EPS] >= 0 && h[EPS] < Float.POSITIVE_INFINITY, "eps", h[EPS], "finite and >= 0");
+        require(h[WEIGHT_DECAY] >= 0 && h[WEIGHT_DECAY] < Float.POSITIVE_INFINITY, "weight_decay", h[WEIGHT_DECAY],
+                "finite and >= 0");
+    }
+
+    @Override
+    protected void update(float[] param, float[] grad, ParamState state, float lr, float[] h) {
         float[] m = state.zeroBuffer(EXP_AVG, param.length);
         float[] v = state.zeroBuffer(EXP_AVG_SQ, param.length);
-        Kernels.elementwise().adamUpdate(param, grad, m, v, 0, param.length, lrFloat(), beta1, beta2, eps, weightDecay,
-                decoupled, state.step());
-    }
-
-    @Override
-    protected Map<String, Float> hyperparameters() {
-        Map<String, Float> values = new LinkedHashMap<>();
-        values.put("beta1", beta1);
-        values.put("beta2", beta2);
-        values.put("eps", eps);
-        values.put("weight_decay", weightDecay);
-        return values;
-    }
-
-    @Override
-    protected void setHyperparameters(Map<String, Float> values) {
-        set(values.get("beta1"), values.get("beta2"), values.get("eps"), values.get("weight_decay"));
+        Kernels.elementwise().adamUpdate(param, grad, m, v, 0, param.length, lr, h[BETA1], h[BETA2], h[EPS],
+                h[WEIGHT_DECAY], decoupled, state.step());
     }
 
     @Override
@@ -71,23 +51,27 @@ abstract sealed class AdamFamily extends Optimizer permits Adam, AdamW {
         return Set.of(EXP_AVG, EXP_AVG_SQ);
     }
 
+    /** Group 0's (see {@link Optimizer}). */
     public float beta1() {
-        return beta1;
+        return hyperparameter(BETA1);
     }
 
+    /** Group 0's. */
     public float beta2() {
-        return beta2;
+        return hyperparameter(BETA2);
     }
 
+    /** Group 0's. */
     public float eps() {
-        return eps;
+        return hyperparameter(EPS);
     }
 
+    /** Group 0's. */
     public float weightDecay() {
-        return weightDecay;
+        return hyperparameter(WEIGHT_DECAY);
     }
 
-    /** The options Adam and AdamW share; {@code build} checks them. */
+    /** The options Adam and AdamW share, the defaults of groups that do not set their own; checked when built. */
     @SuppressWarnings("unchecked")
     abstract static class Options<B extends Options<B>> {
         final double lr;
@@ -117,6 +101,16 @@ abstract sealed class AdamFamily extends Optimizer permits Adam, AdamW {
         public B weightDecay(double value) {
             weightDecay = value;
             return (B) this;
+        }
+
+        /** The state dict's order. */
+        Map<String, Double> defaults() {
+            Map<String, Double> values = new LinkedHashMap<>();
+            values.put("beta1", beta1);
+            values.put("beta2", beta2);
+            values.put("eps", eps);
+            values.put("weight_decay", weightDecay);
+            return values;
         }
     }
 }

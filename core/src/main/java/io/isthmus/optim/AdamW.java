@@ -2,6 +2,7 @@ package io.isthmus.optim;
 
 import io.isthmus.tensor.Tensor;
 
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -13,25 +14,37 @@ public final class AdamW extends AdamFamily {
 
     /** PyTorch's defaults (weight decay 0.01) with the given learning rate. */
     public AdamW(List<Tensor> params, double lr) {
-        this(params, builder(lr));
+        this(single(params), builder(lr));
     }
 
-    private AdamW(List<Tensor> params, Builder o) {
-        super("adamw", params, o.lr, o.beta1, o.beta2, o.eps, o.weightDecay, true);
+    /**
+     * Parameter groups; what a group does not set is PyTorch's default (lr: the given one), e.g.
+     * {@code new AdamW(ParamGroup.decayAndNoDecay(model.namedParameters()), 1e-3)}.
+     */
+    public AdamW(Collection<ParamGroup> groups, double lr) {
+        this(groups, builder(lr));
+    }
+
+    private AdamW(Collection<ParamGroup> groups, Builder o) {
+        super("adamw", groups, o, true);
     }
 
     public static Builder builder(double lr) {
         return new Builder(lr);
     }
 
-    /** AdamW's options, starting from PyTorch's defaults. */
+    /** AdamW's options, starting from PyTorch's defaults; for groups, the values of settings a group leaves unset. */
     public static final class Builder extends AdamFamily.Options<Builder> {
         private Builder(double lr) {
             super(lr, 0.01);
         }
 
         public AdamW build(List<Tensor> params) {
-            return new AdamW(params, this);
+            return new AdamW(single(params), this);
+        }
+
+        public AdamW build(Collection<ParamGroup> groups) {
+            return new AdamW(groups, this);
         }
     }
 }

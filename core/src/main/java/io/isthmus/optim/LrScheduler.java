@@ -17,6 +17,9 @@ import java.util.Set;
  * {@link #onBatchEnd()} after every batch and {@link #onEpochEnd()} after every epoch; only
  * the one matching {@link #interval()} advances. The base rate is kept at float32 precision
  * (the precision updates use), so {@link #stateDict()} restores it exactly.
+ *
+ * <p>With several parameter groups, as PyTorch's schedulers: each group keeps its own base
+ * rate (its rate when the scheduler is made) and gets {@code schedule.lr(step, itsBase)}.
  */
 public final class LrScheduler {
 
@@ -26,7 +29,7 @@ public final class LrScheduler {
     private final Optimizer optimizer;
     private final LrSchedule schedule;
     private final Interval interval;
-    private double baseLr;
+    private double[] baseLrs;
     private int step;
 
     /** Advances per epoch. */
@@ -38,7 +41,10 @@ public final class LrScheduler {
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
         this.schedule = Objects.requireNonNull(schedule, "schedule");
         this.interval = Objects.requireNonNull(interval, "interval");
-        this.baseLr = (float) optimizer.lr();
+        this.baseLrs = new double[optimizer.groups().size()];
+        for (int g = 0; g < baseLrs.length; g++) {
+            baseLrs[g] = (float) optimizer.lr(g);
+        }
         apply();
     }
 
@@ -63,7 +69,9 @@ public final class LrScheduler {
     }
 
     private void apply() {
-        optimizer.setLr(schedule.lr(step, baseLr));
+        for (int g = 0; g < baseLrs.length; g++) {
+            optimizer.setLr(g, schedule.lr(step, baseLrs[g]));
+        }
     }
 
     /** Steps taken so far (0 right after construction). */
@@ -71,24 +79,36 @@ public final class LrScheduler {
         return step;
     }
 
+    /** Group 0's base rate. */
     public double baseLr() {
-        return baseLr;
+        return baseLrs[0];
     }
 
-    /** The rate the schedule gives for the current step. */
+    public double baseLr(int group) {
+        return baseLrs[group];
+    }
+
+    /** The rate the schedule gives group 0 for the current step. */
     public double lr() {
-        return schedule.lr(step, baseLr);
+        return schedule.lr(step, baseLrs[0]);
     }
 
     public Interval interval() {
         return interval;
     }
 
-    /** {@code step} and {@code base_lr}, one-element tensors (the step is exact up to 2^24). */
+    /**
+     * {@code step} (one element, exact up to 2^24) and {@code base_lr}: one element with one
+     * parameter group, else one per group.
+     */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> dict = new LinkedHashMap<>();
         dict.put("step", Tensor.scalar(step));
-        dict.put("base_lr", Tensor.scalar((float) baseLr));
+        float[] bases = new float[baseLrs.length];
+        for (int g = 0; g < bases.length; g++) {
+            bases[g] = (float) baseLrs[g];
+        }
+        dict.put("base_lr", bases.length == 1 ? Tensor.scalar(bases[0]) : Tensor.of(bases, bases.length));
         return dict;
     }
 
@@ -99,15 +119,25 @@ public final class LrScheduler {
                     + dict.keySet());
         }
         float loadedStep = single("step", dict.get("step"));
-        float loadedBase = single("base_lr", dict.get("base_lr"));
         if (!(loadedStep >= 0) || loadedStep != Math.rint(loadedStep) || loadedStep > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("LrScheduler: step = " + loadedStep + " is not a non-negative integer");
         }
-        if (!(loadedBase >= 0) || Float.isInfinite(loadedBase)) {
-            throw new IllegalArgumentException("LrScheduler: base_lr = " + loadedBase + " is not a finite rate >= 0");
+        Tensor bases = dict.get("base_lr");
+        if (bases.numel() != baseLrs.length) {
+            throw new IllegalArgumentException("LrScheduler: state dict has " + bases.numel() + " base rates (base_lr "
+                    + Shape.str(bases.shape()) + ") but the optimizer has " + baseLrs.length + " parameter groups");
+        }
+        double[] loaded = new double[baseLrs.length];
+        for (int g = 0; g < loaded.length; g++) {
+            float base = bases.data()[g];
+            if (!(base >= 0) || Float.isInfinite(base)) {
+                throw new IllegalArgumentException("LrScheduler: base_lr = " + base + (loaded.length > 1 ? " (group " + g
+                        + ")" : "") + " is not a finite rate >= 0");
+            }
+            loaded[g] = base;
         }
         step = (int) loadedStep;
-        baseLr = loadedBase;
+        baseLrs = loaded;
         apply();
     }
 

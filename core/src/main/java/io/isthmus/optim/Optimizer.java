@@ -4,93 +4,180 @@ import io.isthmus.tensor.Shape;
 import io.isthmus.tensor.Tensor;
 
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * Updates a fixed list of parameters from their gradients, as PyTorch's {@code torch.optim}
- * optimizers do with one parameter group.
+ * Updates a fixed set of parameters from their gradients, as PyTorch's {@code torch.optim}
+ * optimizers do, in one or more parameter groups ({@link ParamGroup}) that each have their own
+ * learning rate and hyperparameters.
  *
- * <p>Parameters are leaf tensors (usually requiring grad); {@link #step()} skips those whose
- * gradient is null, and keeps per-parameter state ({@link ParamState}) created at a parameter's
- * first step. Updates run in float32 with float32 hyperparameters (the learning rate is
- * rounded to float32 when applied), so a {@linkplain #stateDict() state dict}, float32 as well,
- * restores everything an update reads and training resumes bit for bit.
+ * <p>Parameters are leaf tensors (usually requiring grad), each in one group; {@link #step()}
+ * skips those whose gradient is null, and keeps per-parameter state ({@link ParamState})
+ * created at a parameter's first step. Parameters are numbered across groups in order (group
+ * 0's first), for {@link #parameters()}, {@link #state(int)} and the state dict. Updates run in
+ * float32 with float32 hyperparameters (the learning rate is rounded to float32 when applied),
+ * so a {@linkplain #stateDict() state dict}, float32 as well, restores everything an update
+ * reads and training resumes bit for bit.
+ *
+ * <p>With several groups, {@link #setLr(double)} sets every group's rate (as assigning
+ * {@code g['lr']} for each group in PyTorch), {@link #lr()} and the hyperparameter getters of
+ * the subclasses return group 0's value (PyTorch code reads {@code param_groups[0]['lr']});
+ * {@link #lr(int)}, {@link #setLr(int, double)} and {@link #groups()} address each group.
  */
 public abstract class Optimizer {
 
-    private static final String HYPER = "hyper.";
-    private static final String STATE = "state.";
-    private static final String STEP = "step";
-
     private final String name;
+    private final List<String> hyperNames;
     private final List<Tensor> params;
+    private final List<Group> groups;
     private ParamState[] states;
-    private double lr;
+    /** The group whose settings are being checked, for messages; -1 when none. */
+    private int checking = -1;
 
-    /** name: for messages ("sgd", "adam", ...); params: distinct leaf tensors. */
-    protected Optimizer(String name, List<Tensor> params, double lr) {
+    /** One group. name: for messages ("sgd", "adam", ...); params: distinct leaf tensors; defaults: see below. */
+    protected Optimizer(String name, List<Tensor> params, double lr, Map<String, Double> defaults) {
+        this(name, single(params), lr, defaults);
+    }
+
+    /** A plain parameter list as one group. */
+    static List<ParamGroup> single(List<Tensor> params) {
+        return params == null ? List.of() : List.of(ParamGroup.of(params));
+    }
+
+    /**
+     * groups: each group's parameters and the settings it overrides; lr and defaults (the
+     * hyperparameters other than the learning rate, in the order the state dict lists them,
+     * booleans as 0 or 1): the values of settings a group leaves unset.
+     */
+    protected Optimizer(String name, Collection<ParamGroup> groups, double lr, Map<String, Double> defaults) {
         this.name = name;
-        if (params == null || params.isEmpty()) {
+        this.hyperNames = List.copyOf(defaults.keySet());
+        List<ParamGroup> specs = groups == null ? List.of() : new ArrayList<>(groups);
+        this.groups = new ArrayList<>();
+        this.params = collectParameters(specs);
+        int start = 0;
+        for (ParamGroup spec : specs) {
+            this.groups.add(new Group(start, spec.parameters(), hyperNames));
+            start += spec.parameters().size();
+        }
+        for (int g = 0; g < specs.size(); g++) {
+            ParamGroup spec = specs.get(g);
+            float[] values = new float[hyperNames.size()];
+            for (int k = 0; k < values.length; k++) {
+                values[k] = (float) defaults.get(hyperNames.get(k)).doubleValue();
+            }
+            for (Map.Entry<String, Double> setting : spec.settings().entrySet()) {
+                int k = hyperNames.indexOf(setting.getKey());
+                if (k < 0) {
+                    throw new IllegalArgumentException(name + ": parameter group " + g + " sets " + setting.getKey()
+                            + ", which " + name + " does not have (it has lr, " + String.join(", ", hyperNames) + ")");
+                }
+                values[k] = (float) setting.getValue().doubleValue();
+            }
+            setGroup(g, spec.lr() == null ? lr : spec.lr(), values);
+        }
+        this.states = new ParamState[params.size()];
+    }
+
+    private List<Tensor> collectParameters(List<ParamGroup> specs) {
+        int total = 0;
+        for (int g = 0; g < specs.size(); g++) {
+            if (specs.get(g) == null) {
+                throw new IllegalArgumentException(name + ": parameter group " + g + " is null");
+            }
+            total += specs.get(g).parameters().size();
+        }
+        if (total == 0 && specs.size() <= 1) {
             throw new IllegalArgumentException(name + ": got an empty parameter list");
         }
-        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (int i = 0; i < params.size(); i++) {
-            Tensor p = params.get(i);
-            if (p == null) {
-                throw new IllegalArgumentException(name + ": parameter " + i + " is null");
+        Map<Tensor, Integer> groupOf = new IdentityHashMap<>();
+        List<Tensor> all = new ArrayList<>();
+        for (int g = 0; g < specs.size(); g++) {
+            List<Tensor> list = specs.get(g).parameters();
+            if (list.isEmpty()) {
+                throw new IllegalArgumentException(name + ": parameter group " + g + " is empty");
             }
-            if (!p.isLeaf()) {
-                throw new IllegalArgumentException(name + ": parameter " + i + " " + Shape.str(p.shape())
-                        + " is not a leaf (it was computed by " + p.node().op() + "); optimize the tensor it came from");
-            }
-            if (!seen.add(p)) {
-                throw new IllegalArgumentException(name + ": parameter " + i + " " + Shape.str(p.shape())
-                        + " appears more than once in the list (it would be updated twice per step)");
+            for (int i = 0; i < list.size(); i++) {
+                Tensor p = list.get(i);
+                String where = specs.size() == 1 ? "parameter " + i : "parameter " + i + " of group " + g;
+                if (p == null) {
+                    throw new IllegalArgumentException(name + ": " + where + " is null");
+                }
+                if (!p.isLeaf()) {
+                    throw new IllegalArgumentException(name + ": " + where + " " + Shape.str(p.shape())
+                            + " is not a leaf (it was computed by " + p.node().op() + "); optimize the tensor it came from");
+                }
+                Integer earlier = groupOf.putIfAbsent(p, g);
+                if (earlier != null && earlier == g) {
+                    throw new IllegalArgumentException(name + ": " + where + " " + Shape.str(p.shape())
+                            + " appears more than once in the list (it would be updated twice per step)");
+                }
+                if (earlier != null) {
+                    throw new IllegalArgumentException(name + ": " + where + " " + Shape.str(p.shape())
+                            + " is also in group " + earlier + " (a parameter belongs to one group only)");
+                }
+                all.add(p);
             }
         }
-        this.params = List.copyOf(params);
-        this.states = new ParamState[params.size()];
-        setLr(lr);
+        return List.copyOf(all);
+    }
+
+    /** Checks a group's rate and hyperparameters, then sets them. */
+    private void setGroup(int g, double lr, float[] values) {
+        checkGroup(g, lr, values);
+        Group group = groups.get(g);
+        group.lr = lr;
+        group.values = values;
+    }
+
+    private void checkGroup(int g, double lr, float[] values) {
+        checking = g;
+        try {
+            require(lr >= 0 && !Double.isInfinite(lr), "learning rate must be finite and >= 0, got " + lr);
+            checkHyperparameters(values);
+        } finally {
+            checking = -1;
+        }
     }
 
     /** Updates every parameter that has a gradient, in place. */
     public final void step() {
-        for (int i = 0; i < params.size(); i++) {
-            Tensor p = params.get(i);
-            float[] grad = p.grad();
-            if (grad == null) {
-                continue;
+        for (Group group : groups) {
+            float lr = (float) group.lr;
+            for (int i = group.start; i < group.end(); i++) {
+                Tensor p = params.get(i);
+                float[] grad = p.grad();
+                if (grad == null) {
+                    continue;
+                }
+                if (states[i] == null) {
+                    states[i] = new ParamState();
+                }
+                ParamState state = states[i];
+                state.setStep(state.step() + 1);
+                update(p.data(), grad, state, lr, group.values);
             }
-            if (states[i] == null) {
-                states[i] = new ParamState();
-            }
-            ParamState state = states[i];
-            state.setStep(state.step() + 1);
-            update(p.data(), grad, state);
         }
     }
 
     /**
-     * One parameter's update, in place; must not modify {@code grad}.
-     * param, grad: the parameter's size; state: its state, the current step already counted.
+     * One parameter's update, in place; must not modify {@code grad} or {@code hyper}.
+     * param, grad: the parameter's size; state: its state, the current step already counted;
+     * lr and hyper: its group's, hyper in the order of the constructor's defaults.
      */
-    protected abstract void update(float[] param, float[] grad, ParamState state);
-
-    /** Hyperparameters other than the learning rate, in a fixed order (booleans as 0 or 1). */
-    protected abstract Map<String, Float> hyperparameters();
+    protected abstract void update(float[] param, float[] grad, ParamState state, float lr, float[] hyper);
 
     /**
-     * Sets the hyperparameters from a state dict: the same names as {@link #hyperparameters()}.
-     * Checks every value before changing any (throws naming the bad one).
+     * Checks one group's hyperparameters (in the order of the constructor's defaults) with
+     * {@link #require}; must not read the subclass's fields (it runs in the constructor).
      */
-    protected abstract void setHyperparameters(Map<String, Float> values);
+    protected abstract void checkHyperparameters(float[] hyper);
 
     /** Names of the per-parameter buffers this optimizer may keep. */
     protected abstract Set<String> bufferNames();
@@ -111,165 +198,151 @@ public abstract class Optimizer {
         }
     }
 
+    /** Group 0's learning rate (the only one with one group). */
     public double lr() {
-        return lr;
+        return groups.getFirst().lr;
     }
 
-    /** The learning rate of the next steps (schedules call this); >= 0. */
+    public double lr(int group) {
+        return groups.get(group).lr;
+    }
+
+    /** Sets every group's learning rate (schedules set each group's with {@link #setLr(int, double)}); >= 0. */
     public void setLr(double lr) {
-        if (!(lr >= 0) || Double.isInfinite(lr)) {
-            throw new IllegalArgumentException(name + ": learning rate must be finite and >= 0, got " + lr);
+        checkLr(-1, lr);
+        for (Group group : groups) {
+            group.lr = lr;
         }
-        this.lr = lr;
     }
 
-    /** The learning rate as the updates use it. */
-    protected final float lrFloat() {
-        return (float) lr;
+    public void setLr(int group, double lr) {
+        checkLr(group, lr);
+        groups.get(group).lr = lr;
     }
 
+    private void checkLr(int g, double lr) {
+        checking = g;
+        try {
+            require(lr >= 0 && !Double.isInfinite(lr), "learning rate must be finite and >= 0, got " + lr);
+        } finally {
+            checking = -1;
+        }
+    }
+
+    /** Group 0's value of hyperparameter {@code index} (the constructor's order), for the subclasses' getters. */
+    protected final float hyperparameter(int index) {
+        return groups.getFirst().values[index];
+    }
+
+    /** Every parameter, group 0's first. */
     public List<Tensor> parameters() {
         return params;
     }
 
-    /** The state of parameter {@code index}, or null before its first step. */
+    public List<Group> groups() {
+        return Collections.unmodifiableList(groups);
+    }
+
+    /** The state of parameter {@code index} (numbered across groups), or null before its first step. */
     public ParamState state(int index) {
         return states[index];
     }
 
     /**
-     * A copy of the optimizer's state: {@code hyper.lr} and {@code hyper.<name>} (one-element
-     * tensors), and per parameter i that has taken a step, {@code state.<i>.step} (one element;
-     * exact up to 2^24 steps, float32 as in PyTorch) and {@code state.<i>.<buffer>} (the
-     * parameter's shape).
+     * A copy of the optimizer's state: its groups' settings as one-element tensors, then per
+     * parameter i that has taken a step, {@code state.<i>.step} (one element; exact up to 2^24
+     * steps, float32 as in PyTorch) and {@code state.<i>.<buffer>} (the parameter's shape).
+     * With one group the settings are {@code hyper.lr} and {@code hyper.<name>}; with several,
+     * {@code group.<g>.size} (its number of parameters), {@code group.<g>.lr} and
+     * {@code group.<g>.<name>} for each group g.
      */
     public Map<String, Tensor> stateDict() {
-        Map<String, Tensor> dict = new LinkedHashMap<>();
-        dict.put(HYPER + "lr", Tensor.scalar((float) lr));
-        hyperparameters().forEach((key, value) -> dict.put(HYPER + key, Tensor.scalar(value)));
-        for (int i = 0; i < states.length; i++) {
-            if (states[i] == null) {
-                continue;
-            }
-            dict.put(STATE + i + "." + STEP, Tensor.scalar(states[i].step()));
-            int[] shape = params.get(i).shape();
-            for (Map.Entry<String, float[]> buffer : states[i].buffers().entrySet()) {
-                dict.put(STATE + i + "." + buffer.getKey(), Tensor.of(buffer.getValue().clone(), shape));
-            }
-        }
-        return dict;
+        return OptimizerState.save(this);
     }
 
     /**
      * Restores a {@link #stateDict()} of the same kind of optimizer over parameters of the same
-     * shapes (the data is copied). Replaces all state and the hyperparameters; on any bad entry
-     * throws naming it and changes nothing.
+     * shapes in groups of the same sizes (the data is copied). Replaces all state and every
+     * group's settings; on any bad entry throws naming it and changes nothing.
      */
     public void loadStateDict(Map<String, Tensor> dict) {
-        Map<String, Float> hyper = new LinkedHashMap<>();
-        ParamState[] loaded = new ParamState[params.size()];
-        Set<String> unknown = new TreeSet<>();
-        for (Map.Entry<String, Tensor> entry : dict.entrySet()) {
-            String key = entry.getKey();
-            Tensor value = entry.getValue();
-            if (key.startsWith(HYPER)) {
-                hyper.put(key.substring(HYPER.length()), scalar(key, value));
-            } else if (key.startsWith(STATE) && key.indexOf('.', STATE.length()) > 0) {
-                int dot = key.indexOf('.', STATE.length());
-                int index = parameterIndex(key, key.substring(STATE.length(), dot));
-                String field = key.substring(dot + 1);
-                if (loaded[index] == null) {
-                    loaded[index] = new ParamState();
-                }
-                if (field.equals(STEP)) {
-                    loaded[index].setStep(stepCount(key, value));
-                } else if (bufferNames().contains(field)) {
-                    int[] shape = params.get(index).shape();
-                    if (!Arrays.equals(value.shape(), shape)) {
-                        throw new IllegalArgumentException(name + ": state dict entry " + key + " has shape "
-                                + Shape.str(value.shape()) + " but parameter " + index + " has shape " + Shape.str(shape));
-                    }
-                    loaded[index].putBuffer(field, value.data().clone());
-                } else {
-                    unknown.add(key);
-                }
-            } else {
-                unknown.add(key);
-            }
+        OptimizerState.Loaded loaded = OptimizerState.load(this, dict);
+        for (int g = 0; g < groups.size(); g++) {
+            checkGroup(g, loaded.lrs()[g], loaded.values()[g]);
         }
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException(name + ": state dict has entries this optimizer does not use: " + unknown
-                    + " (expected hyper.<name> among hyper.lr, " + prefixed(hyperparameters().keySet())
-                    + " and state.<i>.<name> among step, " + bufferNames() + ")");
+        for (int g = 0; g < groups.size(); g++) {
+            groups.get(g).lr = loaded.lrs()[g];
+            groups.get(g).values = loaded.values()[g];
         }
-        for (int i = 0; i < loaded.length; i++) {
-            if (loaded[i] != null && loaded[i].step() == 0) {
-                throw new IllegalArgumentException(name + ": state dict has buffers for parameter " + i
-                        + " but no state." + i + ".step");
-            }
-        }
-        Set<String> expected = new TreeSet<>(hyperparameters().keySet());
-        expected.add("lr");
-        if (!hyper.keySet().equals(expected)) {
-            Set<String> missing = new TreeSet<>(expected);
-            missing.removeAll(hyper.keySet());
-            Set<String> extra = new TreeSet<>(hyper.keySet());
-            extra.removeAll(expected);
-            throw new IllegalArgumentException(name + ": state dict hyperparameters do not match this optimizer: missing "
-                    + prefixed(missing) + ", unexpected " + prefixed(extra));
-        }
-        double newLr = hyper.remove("lr");
-        if (!(newLr >= 0) || Double.isInfinite(newLr)) {
-            throw new IllegalArgumentException(name + ": state dict has learning rate " + newLr);
-        }
-        setHyperparameters(hyper);
-        this.lr = newLr;
-        this.states = loaded;
+        this.states = loaded.states();
     }
 
-    private int parameterIndex(String key, String text) {
-        int index;
-        try {
-            index = Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + ": state dict entry " + key + " does not name a parameter index");
-        }
-        if (index < 0 || index >= params.size()) {
-            throw new IllegalArgumentException(name + ": state dict entry " + key + " is for parameter " + index
-                    + " but this optimizer has " + params.size() + " parameters");
-        }
-        return index;
+    String name() {
+        return name;
     }
 
-    private float scalar(String key, Tensor value) {
-        if (value.numel() != 1) {
-            throw new IllegalArgumentException(name + ": state dict entry " + key + " must have one element, has shape "
-                    + Shape.str(value.shape()));
-        }
-        return value.data()[0];
+    List<String> hyperNames() {
+        return hyperNames;
     }
 
-    private int stepCount(String key, Tensor value) {
-        float step = scalar(key, value);
-        if (!(step >= 1) || step != Math.rint(step) || step > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(name + ": state dict entry " + key + " = " + step
-                    + " is not a step count (a positive integer)");
-        }
-        return (int) step;
+    ParamState[] states() {
+        return states;
     }
 
-    private static List<String> prefixed(Set<String> names) {
-        List<String> out = new ArrayList<>();
-        for (String n : names) {
-            out.add(HYPER + n);
-        }
-        return out;
-    }
-
-    /** Throws naming the optimizer, the hyperparameter and its value unless {@code ok}. */
+    /** Throws naming the optimizer, the group (when there are several), the hyperparameter and its value unless {@code ok}. */
     protected final void require(boolean ok, String hyperparameter, double value, String rule) {
+        require(ok, hyperparameter + " must be " + rule + ", got " + value);
+    }
+
+    /** Throws {@code message} after the optimizer's name (and the group's, when there are several) unless {@code ok}. */
+    protected final void require(boolean ok, String message) {
         if (!ok) {
-            throw new IllegalArgumentException(name + ": " + hyperparameter + " must be " + rule + ", got " + value);
+            String where = checking >= 0 && groups.size() > 1 ? name + ": parameter group " + checking : name;
+            throw new IllegalArgumentException(where + ": " + message);
+        }
+    }
+
+    /**
+     * One parameter group as the optimizer runs it: its parameters, learning rate and
+     * hyperparameters (PyTorch's {@code param_groups[g]}). Change its rate through the optimizer.
+     */
+    public static final class Group {
+        private final int start;
+        private final List<Tensor> params;
+        private final List<String> names;
+        private double lr;
+        private float[] values;
+
+        private Group(int start, List<Tensor> params, List<String> names) {
+            this.start = start;
+            this.params = params;
+            this.names = names;
+        }
+
+        private int end() {
+            return start + params.size();
+        }
+
+        /** The index of its first parameter in {@link Optimizer#parameters()}. */
+        public int start() {
+            return start;
+        }
+
+        public List<Tensor> parameters() {
+            return params;
+        }
+
+        public double lr() {
+            return lr;
+        }
+
+        /** Hyperparameters other than the learning rate, in the optimizer's order (booleans as 0 or 1). */
+        public Map<String, Float> hyperparameters() {
+            Map<String, Float> map = new LinkedHashMap<>();
+            for (int k = 0; k < names.size(); k++) {
+                map.put(names.get(k), values[k]);
+            }
+            return map;
         }
     }
 }

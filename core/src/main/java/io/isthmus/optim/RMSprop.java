@@ -2,6 +2,7 @@ package io.isthmus.optim;
 
 import io.isthmus.tensor.Tensor;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,42 +26,48 @@ public final class RMSprop extends Optimizer {
     private static final String MOMENTUM_BUFFER = "momentum_buffer";
     private static final String GRAD_AVG = "grad_avg";
 
-    private float alpha;
-    private float eps;
-    private float weightDecay;
-    private float momentum;
-    private boolean centered;
+    private static final int ALPHA = 0;
+    private static final int EPS = 1;
+    private static final int WEIGHT_DECAY = 2;
+    private static final int MOMENTUM = 3;
+    private static final int CENTERED = 4;
 
     /** PyTorch's defaults with the given learning rate. */
     public RMSprop(List<Tensor> params, double lr) {
-        this(params, builder(lr));
+        this(single(params), builder(lr));
     }
 
-    private RMSprop(List<Tensor> params, Builder o) {
-        super("rmsprop", params, o.lr);
-        set((float) o.alpha, (float) o.eps, (float) o.weightDecay, (float) o.momentum, o.centered);
+    /** Parameter groups; what a group does not set is PyTorch's default (lr: the given one). */
+    public RMSprop(Collection<ParamGroup> groups, double lr) {
+        this(groups, builder(lr));
+    }
+
+    private RMSprop(Collection<ParamGroup> groups, Builder o) {
+        super("rmsprop", groups, o.lr, o.defaults());
     }
 
     public static Builder builder(double lr) {
         return new Builder(lr);
     }
 
-    private void set(float alpha, float eps, float weightDecay, float momentum, boolean centered) {
-        require(alpha >= 0 && alpha <= 1, "alpha", alpha, "in [0, 1]");
-        require(eps >= 0 && eps < Float.POSITIVE_INFINITY, "eps", eps, "finite and >= 0");
-        require(weightDecay >= 0 && weightDecay < Float.POSITIVE_INFINITY, "weight_decay", weightDecay, "finite and >= 0");
-        require(momentum >= 0 && momentum < Float.POSITIVE_INFINITY, "momentum", momentum, "finite and >= 0");
-        this.alpha = alpha;
-        this.eps = eps;
-        this.weightDecay = weightDecay;
-        this.momentum = momentum;
-        this.centered = centered;
+    @Override
+    protected void checkHyperparameters(float[] h) {
+        require(h[ALPHA] >= 0 && h[ALPHA] <= 1, "alpha", h[ALPHA], "in [0, 1]");
+        require(h[EPS] >= 0 && h[EPS] < Float.POSITIVE_INFINITY, "eps", h[EPS], "finite and >= 0");
+        require(h[WEIGHT_DECAY] >= 0 && h[WEIGHT_DECAY] < Float.POSITIVE_INFINITY, "weight_decay", h[WEIGHT_DECAY],
+                "finite and >= 0");
+        require(h[MOMENTUM] >= 0 && h[MOMENTUM] < Float.POSITIVE_INFINITY, "momentum", h[MOMENTUM], "finite and >= 0");
+        require(h[CENTERED] == 0f || h[CENTERED] == 1f, "centered", h[CENTERED], "0 or 1");
     }
 
     @Override
-    protected void update(float[] param, float[] grad, ParamState state) {
+    protected void update(float[] param, float[] grad, ParamState state, float lr, float[] h) {
         int n = param.length;
-        float lr = lrFloat();
+        float alpha = h[ALPHA];
+        float eps = h[EPS];
+        float weightDecay = h[WEIGHT_DECAY];
+        float momentum = h[MOMENTUM];
+        boolean centered = h[CENTERED] != 0f;
         float[] squareAvg = state.zeroBuffer(SQUARE_AVG, n);
         float[] gradAvg = centered ? state.zeroBuffer(GRAD_AVG, n) : null;
         float[] buffer = momentum > 0 ? state.zeroBuffer(MOMENTUM_BUFFER, n) : null;
@@ -88,49 +95,36 @@ public final class RMSprop extends Optimizer {
     }
 
     @Override
-    protected Map<String, Float> hyperparameters() {
-        Map<String, Float> values = new LinkedHashMap<>();
-        values.put("alpha", alpha);
-        values.put("eps", eps);
-        values.put("weight_decay", weightDecay);
-        values.put("momentum", momentum);
-        values.put("centered", centered ? 1f : 0f);
-        return values;
-    }
-
-    @Override
-    protected void setHyperparameters(Map<String, Float> values) {
-        float flag = values.get("centered");
-        require(flag == 0f || flag == 1f, "centered", flag, "0 or 1");
-        set(values.get("alpha"), values.get("eps"), values.get("weight_decay"), values.get("momentum"), flag == 1f);
-    }
-
-    @Override
     protected Set<String> bufferNames() {
         return Set.of(SQUARE_AVG, MOMENTUM_BUFFER, GRAD_AVG);
     }
 
+    /** Group 0's (see {@link Optimizer}). */
     public float alpha() {
-        return alpha;
+        return hyperparameter(ALPHA);
     }
 
+    /** Group 0's. */
     public float eps() {
-        return eps;
+        return hyperparameter(EPS);
     }
 
+    /** Group 0's. */
     public float weightDecay() {
-        return weightDecay;
+        return hyperparameter(WEIGHT_DECAY);
     }
 
+    /** Group 0's. */
     public float momentum() {
-        return momentum;
+        return hyperparameter(MOMENTUM);
     }
 
+    /** Group 0's. */
     public boolean centered() {
-        return centered;
+        return hyperparameter(CENTERED) != 0f;
     }
 
-    /** RMSprop's options, starting from PyTorch's defaults; {@link #build} checks them. */
+    /** RMSprop's options, starting from PyTorch's defaults (for groups, the values of settings a group leaves unset); {@link #build} checks them. */
     public static final class Builder {
         private final double lr;
         private double alpha = 0.99;
@@ -171,7 +165,22 @@ public final class RMSprop extends Optimizer {
         }
 
         public RMSprop build(List<Tensor> params) {
-            return new RMSprop(params, this);
+            return new RMSprop(single(params), this);
+        }
+
+        public RMSprop build(Collection<ParamGroup> groups) {
+            return new RMSprop(groups, this);
+        }
+
+        /** The state dict's order. */
+        private Map<String, Double> defaults() {
+            Map<String, Double> values = new LinkedHashMap<>();
+            values.put("alpha", alpha);
+            values.put("eps", eps);
+            values.put("weight_decay", weightDecay);
+            values.put("momentum", momentum);
+            values.put("centered", centered ? 1.0 : 0.0);
+            return values;
         }
     }
 }

@@ -4,6 +4,7 @@ import io.isthmus.kernels.Kernels;
 import io.isthmus.kernels.elementwise.Elementwise;
 import io.isthmus.tensor.Tensor;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,19 +24,23 @@ public final class SGD extends Optimizer {
 
     private static final String MOMENTUM_BUFFER = "momentum_buffer";
 
-    private float momentum;
-    private float dampening;
-    private float weightDecay;
-    private boolean nesterov;
+    private static final int MOMENTUM = 0;
+    private static final int DAMPENING = 1;
+    private static final int WEIGHT_DECAY = 2;
+    private static final int NESTEROV = 3;
 
     /** Plain SGD: no momentum, no weight decay. */
     public SGD(List<Tensor> params, double lr) {
-        this(params, lr, 0, 0, 0, false);
+        this(single(params), builder(lr));
     }
 
-    private SGD(List<Tensor> params, double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
-        super("sgd", params, lr);
-        set((float) momentum, (float) dampening, (float) weightDecay, nesterov);
+    /** Parameter groups; what a group does not set is PyTorch's default (lr: the given one). */
+    public SGD(Collection<ParamGroup> groups, double lr) {
+        this(groups, builder(lr));
+    }
+
+    private SGD(Collection<ParamGroup> groups, Builder o) {
+        super("sgd", groups, o.lr, o.defaults());
     }
 
     /** Options with PyTorch's defaults (momentum 0, dampening 0, weight decay 0, no Nesterov). */
@@ -43,24 +48,22 @@ public final class SGD extends Optimizer {
         return new Builder(lr);
     }
 
-    private void set(float momentum, float dampening, float weightDecay, boolean nesterov) {
-        require(momentum >= 0, "momentum", momentum, ">= 0");
-        require(dampening >= 0 && dampening <= 1, "dampening", dampening, "in [0, 1]");
-        require(weightDecay >= 0, "weight_decay", weightDecay, ">= 0");
-        if (nesterov && (momentum <= 0 || dampening != 0)) {
-            throw new IllegalArgumentException("sgd: Nesterov momentum needs momentum > 0 and dampening 0, got momentum "
-                    + momentum + ", dampening " + dampening);
-        }
-        this.momentum = momentum;
-        this.dampening = dampening;
-        this.weightDecay = weightDecay;
-        this.nesterov = nesterov;
+    @Override
+    protected void checkHyperparameters(float[] h) {
+        require(h[MOMENTUM] >= 0, "momentum", h[MOMENTUM], ">= 0");
+        require(h[DAMPENING] >= 0 && h[DAMPENING] <= 1, "dampening", h[DAMPENING], "in [0, 1]");
+        require(h[WEIGHT_DECAY] >= 0, "weight_decay", h[WEIGHT_DECAY], ">= 0");
+        require(h[NESTEROV] == 0f || h[NESTEROV] == 1f, "nesterov", h[NESTEROV], "0 or 1");
+        require(h[NESTEROV] == 0f || h[MOMENTUM] > 0 && h[DAMPENING] == 0, "Nesterov momentum needs momentum > 0 and "
+                + "dampening 0, got momentum " + h[MOMENTUM] + ", dampening " + h[DAMPENING]);
     }
 
     @Override
-    protected void update(float[] param, float[] grad, ParamState state) {
+    protected void update(float[] param, float[] grad, ParamState state, float lr, float[] h) {
         Elementwise k = Kernels.elementwise();
         int n = param.length;
+        float momentum = h[MOMENTUM];
+        float weightDecay = h[WEIGHT_DECAY];
         float[] d = grad;
         if (weightDecay != 0) {
             d = grad.clone();
@@ -73,9 +76,9 @@ public final class SGD extends Optimizer {
                 state.putBuffer(MOMENTUM_BUFFER, buffer);
             } else {
                 k.scale(momentum, buffer, 0, buffer, 0, n);
-                k.axpy(1f - dampening, d, 0, buffer, 0, n);
+                k.axpy(1f - h[DAMPENING], d, 0, buffer, 0, n);
             }
-            if (nesterov) {
+            if (h[NESTEROV] != 0f) {
                 if (d == grad) {
                     d = grad.clone();
                 }
@@ -84,24 +87,7 @@ public final class SGD extends Optimizer {
                 d = buffer;
             }
         }
-        k.axpy(-lrFloat(), d, 0, param, 0, n);
-    }
-
-    @Override
-    protected Map<String, Float> hyperparameters() {
-        Map<String, Float> values = new LinkedHashMap<>();
-        values.put("momentum", momentum);
-        values.put("dampening", dampening);
-        values.put("weight_decay", weightDecay);
-        values.put("nesterov", nesterov ? 1f : 0f);
-        return values;
-    }
-
-    @Override
-    protected void setHyperparameters(Map<String, Float> values) {
-        float flag = values.get("nesterov");
-        require(flag == 0f || flag == 1f, "nesterov", flag, "0 or 1");
-        set(values.get("momentum"), values.get("dampening"), values.get("weight_decay"), flag == 1f);
+        k.axpy(-lr, d, 0, param, 0, n);
     }
 
     @Override
@@ -109,23 +95,27 @@ public final class SGD extends Optimizer {
         return Set.of(MOMENTUM_BUFFER);
     }
 
+    /** Group 0's (see {@link Optimizer}). */
     public float momentum() {
-        return momentum;
+        return hyperparameter(MOMENTUM);
     }
 
+    /** Group 0's. */
     public float dampening() {
-        return dampening;
+        return hyperparameter(DAMPENING);
     }
 
+    /** Group 0's. */
     public float weightDecay() {
-        return weightDecay;
+        return hyperparameter(WEIGHT_DECAY);
     }
 
+    /** Group 0's. */
     public boolean nesterov() {
-        return nesterov;
+        return hyperparameter(NESTEROV) != 0f;
     }
 
-    /** SGD's options; {@link #build} checks them. */
+    /** SGD's options, for groups the values of settings a group leaves unset; {@link #build} checks them. */
     public static final class Builder {
         private final double lr;
         private double momentum;
@@ -158,7 +148,21 @@ public final class SGD extends Optimizer {
         }
 
         public SGD build(List<Tensor> params) {
-            return new SGD(params, lr, momentum, dampening, weightDecay, nesterov);
+            return new SGD(single(params), this);
+        }
+
+        public SGD build(Collection<ParamGroup> groups) {
+            return new SGD(groups, this);
+        }
+
+        /** The state dict's order. */
+        private Map<String, Double> defaults() {
+            Map<String, Double> values = new LinkedHashMap<>();
+            values.put("momentum", momentum);
+            values.put("dampening", dampening);
+            values.put("weight_decay", weightDecay);
+            values.put("nesterov", nesterov ? 1.0 : 0.0);
+            return values;
         }
     }
 }

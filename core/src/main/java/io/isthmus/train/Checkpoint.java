@@ -9,6 +9,7 @@ import io.isthmus.io.SafeTensors;
 import io.isthmus.io.StoredTensor;
 import io.isthmus.nn.Module;
 import io.isthmus.nn.RandomState;
+import io.isthmus.optim.Optimizer;
 import io.isthmus.tensor.Tensor;
 
 import java.io.IOException;
@@ -23,7 +24,8 @@ import java.util.Map;
  * A training checkpoint in one safetensors file: tensors {@code model.*} (the state dict),
  * {@code optimizer.*} and {@code scheduler.*}; metadata with the next epoch, the history, the
  * learning rate as a double (the optimizer's state dict holds it as float32, and the logged
- * rate and callbacks that scale it see the double) and the random streams (seed and position)
+ * rate and callbacks that scale it see the double; {@code lr} is group 0's, {@code group_lrs}
+ * every group's when there are several) and the random streams (seed and position)
  * of dropout layers. Written atomically (temp file, fsync, rename), so a
  * crash leaves the previous checkpoint intact. Weights-only files ({@link #saveWeights}) are
  * plain state dicts that PyTorch's safetensors loads.
@@ -50,6 +52,14 @@ public final class Checkpoint {
         metadata.put("history", GSON.toJson(trainer.history().logs()));
         metadata.put("history_epochs", GSON.toJson(trainer.history().epochs()));
         metadata.put("lr", Double.toString(trainer.optimizer().lr()));
+        int groups = trainer.optimizer().groups().size();
+        if (groups > 1) {
+            double[] lrs = new double[groups];
+            for (int g = 0; g < groups; g++) {
+                lrs[g] = trainer.optimizer().lr(g);
+            }
+            metadata.put("group_lrs", GSON.toJson(lrs));
+        }
         Map<String, long[]> random = new LinkedHashMap<>();
         trainer.model().namedModules().forEach((path, module) -> {
             if (module instanceof RandomState state) {
@@ -69,10 +79,7 @@ public final class Checkpoint {
         }
         trainer.model().loadStateDict(section(read, "model."));
         trainer.optimizer().loadStateDict(section(read, "optimizer."));
-        String lr = read.metadata().get("lr");
-        if (lr != null) {
-            trainer.optimizer().setLr(Double.parseDouble(lr));
-        }
+        restoreLrs(file, read.metadata(), trainer.optimizer());
         Map<String, Tensor> schedulerState = section(read, "scheduler.");
         if (trainer.scheduler() != null) {
             trainer.scheduler().loadStateDict(schedulerState);
@@ -103,6 +110,23 @@ public final class Checkpoint {
             history.add(epochs.get(i), logs.get(i));
         }
         trainer.restoreProgress(Integer.parseInt(read.metadata().get("epoch")), history);
+    }
+
+    /** The exact (double) rates; the optimizer's state dict, already loaded, checked the group count. */
+    private static void restoreLrs(Path file, Map<String, String> metadata, Optimizer optimizer) throws IOException {
+        String groupLrs = metadata.get("group_lrs");
+        if (groupLrs != null) {
+            double[] lrs = GSON.fromJson(groupLrs, double[].class);
+            if (lrs.length != optimizer.groups().size()) {
+                throw new IOException(file + " holds learning rates for " + lrs.length + " parameter groups but the "
+                        + "optimizer has " + optimizer.groups().size());
+            }
+            for (int g = 0; g < lrs.length; g++) {
+                optimizer.setLr(g, lrs[g]);
+            }
+        } else if (metadata.get("lr") != null) {
+            optimizer.setLr(Double.parseDouble(metadata.get("lr")));
+        }
     }
 
     /** Writes {@code model}'s state dict with PyTorch's names, atomically. */

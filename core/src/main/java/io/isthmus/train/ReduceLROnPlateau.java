@@ -6,7 +6,8 @@ import java.util.Map;
  * Multiplies the learning rate by {@code factor} when the monitored metric has not improved (by
  * more than {@code minDelta}) for {@code patience} epochs, then ignores the next {@code cooldown}
  * epochs; never below {@code minLr}. As Keras's, except that a cooldown of c skips c epochs
- * (Keras's skips c - 1).
+ * (Keras's skips c - 1). With several parameter groups each group's rate is reduced, as
+ * PyTorch's does.
  */
 public final class ReduceLROnPlateau implements Callback {
 
@@ -63,11 +64,15 @@ public final class ReduceLROnPlateau implements Callback {
         if (!advance(monitor.value(logs))) {
             return;
         }
-        double old = trainer.optimizer().lr();
-        double reduced = Math.max(old * factor, minLr);
-        if (reduced < old) {
-            trainer.optimizer().setLr(reduced);
-            trainer.log("epoch " + (epoch + 1) + ": reducing learning rate from " + (float) old + " to " + (float) reduced);
+        int groups = trainer.optimizer().groups().size();
+        for (int g = 0; g < groups; g++) {
+            double old = trainer.optimizer().lr(g);
+            double reduced = Math.max(old * factor, minLr);
+            if (reduced < old) {
+                trainer.optimizer().setLr(g, reduced);
+                trainer.log("epoch " + (epoch + 1) + ": reducing learning rate" + (groups > 1 ? " of group " + g : "")
+                        + " from " + (float) old + " to " + (float) reduced);
+            }
         }
     }
 

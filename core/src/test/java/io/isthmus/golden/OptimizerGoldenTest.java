@@ -3,6 +3,7 @@ package io.isthmus.golden;
 import io.isthmus.optim.Adam;
 import io.isthmus.optim.AdamW;
 import io.isthmus.optim.Optimizer;
+import io.isthmus.optim.ParamGroup;
 import io.isthmus.optim.RMSprop;
 import io.isthmus.optim.SGD;
 import io.isthmus.tensor.Tensor;
@@ -10,22 +11,22 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * Every golden optimizer case (sgd, sgd_momentum_nesterov_wd, adam, adamw, rmsprop): from
  * {@code param}, step k with gradient {@code grad<k>} must give {@code param_after<k>}, within
  * 1e-5 absolute + 1e-4 relative. The optimizer is built from the case's settings; a setting the
- * test does not understand, or an unknown algorithm, fails the case.
- *
- * <p>Known defect of the current golden files: {@code param_after0..3} are all the same tensor,
- * the parameter after the <em>last</em> step (the generator kept a reference to the parameter
- * instead of a copy per step). When every {@code param_after<k>} is identical the test says so
- * and checks the state after the last step only; once the files hold one state per step, every
- * step is checked.
+ * test does not understand, or an unknown algorithm, fails the case. Every step is checked
+ * against its own {@code param_after<k>}; the files once stored the final parameter under every
+ * k, so a case whose stored steps are not distinct fails rather than passing on the last step.
  */
 class OptimizerGoldenTest {
 
@@ -40,10 +41,28 @@ class OptimizerGoldenTest {
     }
 
     private static void check(GoldenCase c) {
+        Tensor param = c.tensor("param").requiresGrad(true);
+        Optimizer optimizer = optimizer(c, List.of(ParamGroup.of(List.of(param))));
+        int steps = (int) c.number("steps", Double.NaN);
+        assertTrue(steps >= 2, c.name() + ": steps = " + steps);
+        float[] before = param.data().clone();
+        for (int k = 0; k < steps; k++) {
+            float[] expected = c.tensor("param_after" + k).data();
+            // a file storing one tensor for every step would let a wrong early step pass
+            assertFalse(Arrays.equals(before, expected), c.name() + ": param_after" + k + " equals the parameter before step "
+                    + k + "; the golden file does not store one state per step");
+            float[] grad = c.tensor("grad" + k).data();
+            System.arraycopy(grad, 0, param.gradBuffer(), 0, grad.length);
+            optimizer.step();
+            GoldenCases.assertClose(c.name() + " param_after" + k, expected, param.data(), ATOL, RTOL);
+            before = expected;
+        }
+    }
+
+    /** The case's optimizer over {@code params}; fails on a setting or algorithm this test does not know. */
+    static Optimizer optimizer(GoldenCase c, Collection<ParamGroup> params) {
         Set<String> settings = new HashSet<>(c.meta().keySet());
         settings.removeAll(Set.of("op", "algo", "steps", "lr"));
-        Tensor param = c.tensor("param").requiresGrad(true);
-        List<Tensor> params = List.of(param);
         double lr = c.number("lr", Double.NaN);
         Optimizer optimizer = switch (c.string("algo")) {
             case "sgd" -> {
@@ -80,30 +99,6 @@ class OptimizerGoldenTest {
         if (!settings.isEmpty()) {
             throw new AssertionError(c.name() + ": settings " + settings + " are not understood by this test");
         }
-        int steps = (int) c.number("steps", Double.NaN);
-        boolean onlyFinalStored = steps > 1 && allAfterStatesEqual(c, steps);
-        if (onlyFinalStored) {
-            System.out.println("golden " + c.name() + ": param_after0.." + (steps - 1) + " are identical (the file "
-                    + "stores the final parameter for every step); checking the state after step " + (steps - 1) + " only");
-        }
-        for (int k = 0; k < steps; k++) {
-            float[] grad = c.tensor("grad" + k).data();
-            param.setGrad(grad);
-            optimizer.step();
-            if (!onlyFinalStored || k == steps - 1) {
-                GoldenCases.assertClose(c.name() + " param_after" + k, c.tensor("param_after" + k).data(), param.data(),
-                        ATOL, RTOL);
-            }
-        }
-    }
-
-    private static boolean allAfterStatesEqual(GoldenCase c, int steps) {
-        float[] first = c.tensor("param_after0").data();
-        for (int k = 1; k < steps; k++) {
-            if (!Arrays.equals(first, c.tensor("param_after" + k).data())) {
-                return false;
-            }
-        }
-        return true;
+        return optimizer;
     }
 }

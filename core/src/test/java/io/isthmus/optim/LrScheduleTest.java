@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -99,6 +100,38 @@ class LrScheduleTest {
         assertThrows(IllegalArgumentException.class, () -> resumed.loadStateDict(Map.of("step", Tensor.scalar(1.5f),
                 "base_lr", Tensor.scalar(0.1f))));
         assertThrows(IllegalArgumentException.class, () -> resumed.loadStateDict(Map.of("step", Tensor.scalar(1))));
+    }
+
+    /** As PyTorch: each group keeps its own base rate and the schedule multiplies each. */
+    @Test
+    void schedulerScalesEveryGroupFromItsOwnBaseRate() {
+        SGD optimizer = new SGD(List.of(ParamGroup.of(List.of(Tensor.zeros(1).requiresGrad(true))),
+                ParamGroup.of(List.of(Tensor.zeros(1).requiresGrad(true))).lr(0.25)), 1.0);
+        LrScheduler scheduler = new LrScheduler(optimizer, new LinearWarmup(2, new StepLR(1, 0.5)));
+        assertEquals(0.5, optimizer.lr(0), TOLERANCE);
+        assertEquals(0.125, optimizer.lr(1), TOLERANCE);
+        scheduler.step();
+        scheduler.step();
+        scheduler.step();
+        assertEquals(0.5, optimizer.lr(0), TOLERANCE);
+        assertEquals(0.125, optimizer.lr(1), TOLERANCE);
+        assertEquals(0.25, scheduler.baseLr(1));
+
+        Map<String, Tensor> saved = scheduler.stateDict();
+        assertArrayEquals(new int[]{2}, saved.get("base_lr").shape());
+        SGD fresh = new SGD(List.of(ParamGroup.of(List.of(Tensor.zeros(1).requiresGrad(true))),
+                ParamGroup.of(List.of(Tensor.zeros(1).requiresGrad(true)))), 7);
+        LrScheduler resumed = new LrScheduler(fresh, new LinearWarmup(2, new StepLR(1, 0.5)));
+        resumed.loadStateDict(saved);
+        scheduler.step();
+        resumed.step();
+        assertEquals(optimizer.lr(0), fresh.lr(0));
+        assertEquals(optimizer.lr(1), fresh.lr(1));
+        assertEquals(0.0625, fresh.lr(1), TOLERANCE);
+
+        String count = assertThrows(IllegalArgumentException.class,
+                () -> new LrScheduler(sgd(0.1), new StepLR(1, 0.5)).loadStateDict(saved)).getMessage();
+        assertEquals("LrScheduler: state dict has 2 base rates (base_lr [2]) but the optimizer has 1 parameter groups", count);
     }
 
     @Test

@@ -316,7 +316,7 @@ class OptimizerTest {
     @Test
     void badArgumentsAreNamed() {
         Tensor p = param(1f);
-        assertThrows(IllegalArgumentException.class, () -> new SGD(List.of(), 0.1));
+        assertThrows(IllegalArgumentException.class, () -> new SGD(List.<Tensor>of(), 0.1));
         String duplicate = assertThrows(IllegalArgumentException.class, () -> new SGD(List.of(p, p), 0.1)).getMessage();
         assertTrue(duplicate.contains("more than once"), duplicate);
         Tensor computed = p.mul(2f);

@@ -3,6 +3,7 @@ package io.isthmus.train;
 import io.isthmus.loss.CrossEntropyLoss;
 import io.isthmus.nn.Linear;
 import io.isthmus.nn.Sequential;
+import io.isthmus.optim.ParamGroup;
 import io.isthmus.optim.SGD;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +74,23 @@ class ReduceLROnPlateauTest {
         Result max = run(new ReduceLROnPlateau("score", "max", 0.5, 1, 0, 0, 0), 0.5, 0.6, 0.6, 0.7);
         assertEquals(List.of(0.1, 0.1, 0.1, 0.05), max.lrPerEpoch());
         assertEquals(0.05, max.finalLr());
+    }
+
+    @Test
+    void reducesEveryGroupsRateDownToMinLr() {
+        var model = new Sequential(new Linear(2, 2, true, new SplittableRandom(1)));
+        List<ParamGroup> split = ParamGroup.decayAndNoDecay(model.namedParameters());
+        var sgd = new SGD(List.of(split.get(0), split.get(1).lr(0.04)), 0.1);
+        var metric = new TrainFixtures.ScriptedMetric("score", 1, 1, 1, 1);
+        var log = new TrainFixtures.Captured();
+        var trainer = new Trainer(model, new CrossEntropyLoss(), sgd, metric).logTo(log.stream);
+        History history = trainer.fit(TrainFixtures.loader(TrainFixtures.blobs(8, 2, 2, 1.0, 1), 8, false, 0), 4, null,
+                metric, new ReduceLROnPlateau("score", "min", 0.5, 1, 0, 0, 0.015));
+        assertEquals(List.of(0.1, 0.1, 0.05, 0.025), history.get("lr"), "the history logs group 0's rate");
+        assertEquals(0.015, sgd.lr(0), "0.025 * 0.5 is below minLr");
+        assertEquals(0.015, sgd.lr(1), "0.04 -> 0.02 -> 0.015 (min) and stays");
+        assertTrue(log.text().contains("epoch 2: reducing learning rate of group 1 from 0.04 to 0.02"), log.text());
+        assertTrue(log.text().contains("epoch 3: reducing learning rate of group 1 from 0.02 to 0.015"), log.text());
     }
 
     @Test

@@ -9,7 +9,9 @@ import io.isthmus.nn.ReLU;
 import io.isthmus.nn.Seeds;
 import io.isthmus.nn.Sequential;
 import io.isthmus.optim.Adam;
+import io.isthmus.optim.AdamW;
 import io.isthmus.optim.LrScheduler;
+import io.isthmus.optim.ParamGroup;
 import io.isthmus.optim.SGD;
 import io.isthmus.optim.StepLR;
 import org.junit.jupiter.api.Test;
@@ -162,6 +164,39 @@ class ResumeTest {
         assertSameHistory(uninterrupted.trainer.history(), resumed.trainer.history());
         assertArrayEquals(TrainFixtures.flatState(uninterrupted.trainer.model()),
                 TrainFixtures.flatState(resumed.trainer.model()));
+    }
+
+    /** Two groups (AdamW, no decay on biases, another rate) under a scheduler: each group's rate and moments resume. */
+    @Test
+    void resumeWithParameterGroupsEqualsTheUninterruptedRun(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("groups.safetensors");
+        Trainer uninterrupted = groupedAdamW(21);
+        Trainer resumed = TrainFixtures.singleThreaded(() -> {
+            uninterrupted.fit(train(), 4, validation());
+            Trainer first = groupedAdamW(21);
+            first.fit(train(), 2, validation());
+            save(first, file);
+            Trainer second = groupedAdamW(999);
+            resume(second, file);
+            second.fit(train(), 4, validation());
+            return second;
+        });
+        assertArrayEquals(TrainFixtures.flatState(uninterrupted.model()), TrainFixtures.flatState(resumed.model()));
+        assertEquals(0.02 * 0.7 * 0.7 * 0.7 * 0.7, uninterrupted.optimizer().lr(0), 1e-9);
+        assertEquals(0.005 * 0.7 * 0.7 * 0.7 * 0.7, uninterrupted.optimizer().lr(1), 1e-9);
+        assertEquals(uninterrupted.optimizer().lr(0), resumed.optimizer().lr(0));
+        assertEquals(uninterrupted.optimizer().lr(1), resumed.optimizer().lr(1));
+        assertEquals(uninterrupted.optimizer().stateDict().keySet(), resumed.optimizer().stateDict().keySet());
+        assertSameHistory(uninterrupted.history(), resumed.history());
+    }
+
+    private static Trainer groupedAdamW(long seed) {
+        Seeds.set(seed);
+        var model = new Sequential(new Linear(6, 24), new ReLU(), new Linear(24, 3));
+        List<ParamGroup> split = ParamGroup.decayAndNoDecay(model.namedParameters());
+        var adamw = AdamW.builder(0.02).weightDecay(0.1).build(List.of(split.get(0), split.get(1).lr(0.005)));
+        return new Trainer(model, new CrossEntropyLoss(), adamw, new Accuracy())
+                .scheduler(new LrScheduler(adamw, new StepLR(1, 0.7)));
     }
 
     /** A run whose loss went NaN can still be checkpointed and resumed (JSON has no NaN). */
