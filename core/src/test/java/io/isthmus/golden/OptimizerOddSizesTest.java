@@ -51,7 +51,7 @@ class OptimizerOddSizesTest {
         int steps = (int) c.number("steps", Double.NaN);
         for (int k = 0; k < steps; k++) {
             float[] grad = DoubleReference.uniform(random, n, -1, 1, 0);
-            System.arraycopy(grad, 0, param.gradBuffer(), 0, n);
+            param.setGrad(java.util.Arrays.copyOf(grad, n));
             optimizer.step();
             reference.step(DoubleReference.widen(grad));
             DoubleReference.assertClose(c.name() + " [" + n + "] after step " + k, reference.param, param.data(), ATOL, RTOL);

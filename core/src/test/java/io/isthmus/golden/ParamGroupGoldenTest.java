@@ -27,7 +27,7 @@ class ParamGroupGoldenTest {
 
     @TestFactory
     Stream<DynamicTest> twoGroupsEqualTwoSingleGroupOptimizers() {
-        return GoldenCases.withOps(Set.of("optimizer")).stream()
+        return OptimizerGoldenTest.SUITE.cases().stream()
                 .map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c)));
     }
 
@@ -48,7 +48,7 @@ class ParamGroupGoldenTest {
         for (int k = 0; k < steps; k++) {
             float[] grad = c.tensor("grad" + k).data();
             for (Tensor p : List.of(a, b, aloneA, aloneB)) {
-                System.arraycopy(grad, 0, p.gradBuffer(), 0, grad.length);
+                p.setGrad(java.util.Arrays.copyOf(grad, grad.length));
             }
             grouped.step();
             singleA.step();

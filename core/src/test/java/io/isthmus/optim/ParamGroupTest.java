@@ -24,7 +24,7 @@ class ParamGroupTest {
     }
 
     private static void setGrad(Tensor p, float[] grad) {
-        System.arraycopy(grad, 0, p.gradBuffer(), 0, grad.length);
+        p.setGrad(java.util.Arrays.copyOf(grad, grad.length));
     }
 
     private static String message(Runnable r) {
