@@ -264,6 +264,11 @@ public final class Tensor implements AnyTensor {
     /** Autograd's delivery to a leaf: adopts {@code contribution} (handed over) when the gradient is zero, else adds it. */
     void acceptGrad(float[] contribution, Elementwise kernels) {
         if (gradIsZero()) {
+            // the stale array of a zeroed gradient goes back to the pool for the next buffer
+            // (a weight gradient's 400 KB otherwise means a fresh, zeroed array every step)
+            if (grad != null && grad != contribution) {
+                GradArrays.give(grad);
+            }
             grad = contribution;
             gradZeroPending = false;
         } else {
