@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  * Inverted dropout in training mode; identity in eval mode. Any shape. Each call's mask comes
  * from (seed, call number), so the random stream can be saved and resumed exactly.
  */
-public class Dropout extends Module implements RandomState {
+public class Dropout extends Layer implements RandomState {
 
     private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
     private final float p;

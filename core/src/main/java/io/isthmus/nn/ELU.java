@@ -4,7 +4,7 @@ import io.isthmus.ops.Activations;
 import io.isthmus.tensor.Tensor;
 
 /** Elementwise x for x &gt; 0, alpha * (exp(x) - 1) otherwise (default alpha 1); any shape. */
-public class ELU extends Module {
+public class ELU extends Layer {
 
     private final float alpha;
 

@@ -3,7 +3,7 @@ package io.isthmus.nn;
 import io.isthmus.tensor.Tensor;
 
 /** [N, d1, d2, ...] -> [N, d1 * d2 * ...] (flattens from axis 1, like PyTorch's default). */
-public class Flatten extends Module {
+public class Flatten extends Layer {
 
     @Override
     protected Tensor compute(Tensor input) {

@@ -4,7 +4,7 @@ import io.isthmus.ops.Activations;
 import io.isthmus.tensor.Tensor;
 
 /** GELU, exact (x * Phi(x)) or with PyTorch's tanh approximation; any shape. */
-public class GELU extends Module {
+public class GELU extends Layer {
 
     private final boolean tanhApproximation;
 

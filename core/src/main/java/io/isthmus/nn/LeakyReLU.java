@@ -4,7 +4,7 @@ import io.isthmus.ops.Activations;
 import io.isthmus.tensor.Tensor;
 
 /** Elementwise x for x &gt; 0, slope * x otherwise (default slope 0.01); any shape. */
-public class LeakyReLU extends Module {
+public class LeakyReLU extends Layer {
 
     private final float negativeSlope;
 

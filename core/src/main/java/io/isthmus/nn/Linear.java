@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  * {@code y = x W^T + b}. weight: [out, in], bias: [out]; x: [..., in] -> y: [..., out].
  * Initialized as PyTorch does: W and b uniform in ±1/sqrt(in) (kaiming_uniform with a = sqrt 5).
  */
-public class Linear extends Module {
+public class Linear extends Layer {
 
     private final int inFeatures;
     private final int outFeatures;

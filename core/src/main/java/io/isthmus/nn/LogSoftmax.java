@@ -3,7 +3,7 @@ package io.isthmus.nn;
 import io.isthmus.tensor.Tensor;
 
 /** Log-softmax along an axis (default: last); any shape. */
-public class LogSoftmax extends Module {
+public class LogSoftmax extends Layer {
 
     private final int axis;
 

@@ -1,8 +1,12 @@
 package io.isthmus.nn;
 
+import io.isthmus.io.SafeTensors;
 import io.isthmus.tensor.Shape;
 import io.isthmus.tensor.Tensor;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -14,24 +18,29 @@ import java.util.TreeSet;
 /**
  * A layer or a model: named parameters, buffers and submodules, a train/eval mode, and a
  * {@link #stateDict()} with PyTorch's names and layouts ({@code 0.weight}, {@code fc1.bias}),
- * so weights saved by PyTorch load as they are.
+ * so weights saved by PyTorch load as they are; {@link #save}/{@link #load} move them through a
+ * safetensors file.
  *
- * <p>Subclasses implement {@link #compute(Tensor)}; callers use {@link #forward(Tensor)}, which
- * also lets {@link Summary} see every layer's output shape.
+ * <p>A module declares its own typed {@code forward}: one tensor in and one out is a
+ * {@link Layer} (and {@link Sequential} chains those); a model with several inputs or outputs
+ * extends Module directly, e.g. {@code Tensor forward(IndexTensor source, IndexTensor target,
+ * Tensor sourceMask)}, or returns a record of tensors.
  */
 public abstract class Module {
+
+    /** How a trainer's checkpoint names its metadata format, before the version (see {@code io.isthmus.train.Checkpoint}). */
+    private static final String CHECKPOINT_FORMAT = "isthmus-checkpoint";
 
     private final Map<String, Tensor> parameters = new LinkedHashMap<>();
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
 
-    /** The layer's computation; input and output shapes are documented by each layer. */
-    protected abstract Tensor compute(Tensor input);
-
-    /** Runs the layer. */
-    public final Tensor forward(Tensor input) {
-        Tensor output = compute(input);
+    /**
+     * Lets {@link #summary(Runnable)} show {@code output}'s shape in this module's row; a module
+     * with its own typed forward calls it on its main output ({@link Layer}s do it already).
+     */
+    protected final Tensor recordOutput(Tensor output) {
         Summary.record(this, output);
         return output;
     }
@@ -136,16 +145,21 @@ public abstract class Module {
                 System.arraycopy(state.get(name).data(), 0, target.data(), 0, target.numel()));
     }
 
-    /** Training mode (dropout active, batch statistics); returns this. */
-    public Module train() {
+    /**
+     * Training mode (dropout active, batch statistics) for this module and every descendant;
+     * returns this module as its own type: {@code Sequential net = model.train();}.
+     */
+    @SuppressWarnings("unchecked")
+    public final <M extends Module> M train() {
         setTraining(true);
-        return this;
+        return (M) this;
     }
 
-    /** Inference mode; returns this. */
-    public Module eval() {
+    /** Inference mode for this module and every descendant; returns this module as its own type. */
+    @SuppressWarnings("unchecked")
+    public final <M extends Module> M eval() {
         setTraining(false);
-        return this;
+        return (M) this;
     }
 
     private void setTraining(boolean value) {
@@ -164,13 +178,78 @@ public abstract class Module {
         }
     }
 
-    /** Number of scalar parameters. */
+    /** Number of scalar parameters, trainable or frozen. */
     public long parameterCount() {
         long count = 0;
         for (Tensor p : parameters()) {
             count += p.numel();
         }
         return count;
+    }
+
+    /** Number of scalar parameters that are trained (requiresGrad); frozen ones are not counted. */
+    public long trainableParameterCount() {
+        long count = 0;
+        for (Tensor p : parameters()) {
+            count += p.requiresGrad() ? p.numel() : 0;
+        }
+        return count;
+    }
+
+    /** Number of scalars in buffers (saved state that is not trained, e.g. running statistics). */
+    public long bufferCount() {
+        long count = 0;
+        for (Map.Entry<String, Tensor> e : stateDict().entrySet()) {
+            count += e.getValue().numel();
+        }
+        return count - parameterCount();
+    }
+
+    /**
+     * Stops (or restarts) training every parameter of this module and its descendants: frozen
+     * parameters keep their values, get no gradient, and count as non-trainable. Returns this.
+     */
+    @SuppressWarnings("unchecked")
+    public final <M extends Module> M requiresGrad(boolean trainable) {
+        for (Tensor p : parameters()) {
+            p.requiresGrad(trainable);
+        }
+        return (M) this;
+    }
+
+    /**
+     * Writes this module's weights (parameters and buffers, {@link #stateDict()} names and PyTorch
+     * layouts) to a safetensors file, atomically; PyTorch reads it with
+     * {@code safetensors.torch.load_file}. For a training run that can resume, use a trainer's
+     * checkpoint instead, which also holds the optimizer state and the epoch.
+     */
+    public void save(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        SafeTensors.ofTensors(stateDict(), Map.of("format", "pt")).write(file);
+    }
+
+    /**
+     * Loads weights written by {@link #save} (or by PyTorch's safetensors) into this module.
+     * Nothing changes unless every key and shape matches; the error names the file and what differs.
+     *
+     * @throws java.nio.file.NoSuchFileException if the file does not exist
+     * @throws io.isthmus.io.SafeTensorsFormatException if it is not a valid safetensors file
+     */
+    public void load(Path file) throws IOException {
+        SafeTensors read = SafeTensors.read(file);
+        if (read.metadata().getOrDefault("format", "").startsWith(CHECKPOINT_FORMAT)) {
+            throw new IllegalArgumentException(file + " is a training checkpoint (weights, optimizer state, epoch), not "
+                    + "a weights file: resume it with Trainer.resume, or save weights with model.save");
+        }
+        Map<String, Tensor> state = read.toTensors();
+        try {
+            loadStateDict(state);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Own (not children's) parameter count, for summaries. */
@@ -182,9 +261,18 @@ public abstract class Module {
         return count;
     }
 
-    /** Keras-style table of layers, output shapes and parameter counts for inputs of {@code inputShape}. */
-    public String summary(int... inputShape) {
-        return Summary.of(this, inputShape);
+    /** Keras-style table of layers with their parameter counts, and the totals (no shapes: no input is run). */
+    public String summary() {
+        return Summary.of(this, null);
+    }
+
+    /**
+     * Keras-style table with each layer's output shape, recorded while {@code sampleForward}
+     * runs one forward pass (in eval mode, without a graph; the mode is restored), e.g.
+     * {@code model.summary(() -> model.forward(source, target, mask))}.
+     */
+    public String summary(Runnable sampleForward) {
+        return Summary.of(this, sampleForward);
     }
 
     /** A one-line description of this layer's settings, e.g. "in=784, out=128". */

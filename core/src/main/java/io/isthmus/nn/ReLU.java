@@ -4,7 +4,7 @@ import io.isthmus.ops.Activations;
 import io.isthmus.tensor.Tensor;
 
 /** Elementwise max(x, 0); any shape. */
-public class ReLU extends Module {
+public class ReLU extends Layer {
 
     @Override
     protected Tensor compute(Tensor input) {

@@ -4,7 +4,7 @@ import io.isthmus.ops.Activations;
 import io.isthmus.tensor.Tensor;
 
 /** Elementwise x * sigmoid(x); any shape. */
-public class SiLU extends Module {
+public class SiLU extends Layer {
 
     @Override
     protected Tensor compute(Tensor input) {

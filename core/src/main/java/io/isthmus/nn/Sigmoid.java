@@ -4,7 +4,7 @@ import io.isthmus.ops.Activations;
 import io.isthmus.tensor.Tensor;
 
 /** Elementwise 1 / (1 + exp(-x)); any shape. */
-public class Sigmoid extends Module {
+public class Sigmoid extends Layer {
 
     @Override
     protected Tensor compute(Tensor input) {

@@ -3,7 +3,7 @@ package io.isthmus.nn;
 import io.isthmus.tensor.Tensor;
 
 /** Softmax along an axis (default: last); any shape. */
-public class Softmax extends Module {
+public class Softmax extends Layer {
 
     private final int axis;
 

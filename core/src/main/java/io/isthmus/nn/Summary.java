@@ -11,8 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Keras-style model summary: runs one forward pass on zeros (batch of 1, no grad), records each
- * submodule's output shape, and prints layers, shapes and parameter counts with totals.
+ * Keras-style model summary: layers and parameter counts with trainable, frozen and buffer totals;
+ * when given a sample forward pass (run in eval mode without a graph), each layer's output shape.
  */
 final class Summary {
 
@@ -28,20 +28,21 @@ final class Summary {
         }
     }
 
-    static String of(Module model, int[] inputShape) {
-        Map<Module, int[]> shapes = new IdentityHashMap<>();
-        int[] batchOfOne = new int[inputShape.length + 1];
-        batchOfOne[0] = 1;
-        System.arraycopy(inputShape, 0, batchOfOne, 1, inputShape.length);
-        boolean wasTraining = model.isTraining();
-        model.eval();
-        RECORDING.set(shapes);
-        try (var scope = GradMode.noGrad()) {
-            model.forward(Tensor.zeros(batchOfOne));
-        } finally {
-            RECORDING.remove();
-            if (wasTraining) {
-                model.train();
+    /** The table for {@code model}; with the output shapes recorded during {@code sampleForward} when it is not null. */
+    static String of(Module model, Runnable sampleForward) {
+        Map<Module, int[]> shapes = null;
+        if (sampleForward != null) {
+            shapes = new IdentityHashMap<>();
+            boolean wasTraining = model.isTraining();
+            model.eval();
+            RECORDING.set(shapes);
+            try (var scope = GradMode.noGrad()) {
+                sampleForward.run();
+            } finally {
+                RECORDING.remove();
+                if (wasTraining) {
+                    model.train();
+                }
             }
         }
         List<String[]> rows = new ArrayList<>();
@@ -52,21 +53,29 @@ final class Summary {
             nameWidth = Math.max(nameWidth, row[0].length());
             shapeWidth = Math.max(shapeWidth, row[1].length());
         }
-        String format = "%-" + (nameWidth + 2) + "s%-" + (shapeWidth + 2) + "s%12s%n";
-        int width = nameWidth + shapeWidth + 16;
+        String format = shapes == null
+                ? "%-" + (nameWidth + 2) + "s%s%12s%n"
+                : "%-" + (nameWidth + 2) + "s%-" + (shapeWidth + 2) + "s%12s%n";
+        int width = nameWidth + (shapes == null ? 0 : shapeWidth + 2) + 14;
         StringBuilder out = new StringBuilder();
         out.append("Model: ").append(model.getClass().getSimpleName()).append('\n');
         out.append("=".repeat(width)).append('\n');
-        out.append(String.format(format, "Layer (type)", "Output Shape", "Param #"));
+        out.append(String.format(format, "Layer (type)", shapes == null ? "" : "Output Shape", "Param #"));
         out.append("-".repeat(width)).append('\n');
         for (String[] row : rows) {
-            out.append(String.format(format, row[0], row[1], row[2]));
+            out.append(String.format(format, row[0], shapes == null ? "" : row[1], row[2]));
         }
         out.append("=".repeat(width)).append('\n');
         long total = model.parameterCount();
+        long trainable = model.trainableParameterCount();
         out.append(String.format(Locale.ROOT, "Total params: %,d%n", total));
-        out.append(String.format(Locale.ROOT, "Trainable params: %,d%n", total));
-        out.append(String.format(Locale.ROOT, "Non-trainable params: %,d%n", 0));
+        out.append(String.format(Locale.ROOT, "Trainable params: %,d%n", trainable));
+        out.append(String.format(Locale.ROOT, "Non-trainable params: %,d%n", total - trainable));
+        long buffers = model.bufferCount();
+        if (buffers > 0) {
+            // Keras counts BatchNorm's moving statistics as non-trainable params; PyTorch keeps them apart as buffers
+            out.append(String.format(Locale.ROOT, "Buffers (saved, not trained): %,d%n", buffers));
+        }
         return out.toString();
     }
 
@@ -74,7 +83,7 @@ final class Summary {
     private static void addRows(Module module, String name, Map<Module, int[]> shapes, List<String[]> rows, boolean root) {
         if (module.children().isEmpty() || module.ownParameterCount() > 0 && !root) {
             String label = (name.isEmpty() ? "" : name + " ") + "(" + module.getClass().getSimpleName() + ")";
-            int[] shape = shapes.get(module);
+            int[] shape = shapes == null ? null : shapes.get(module);
             rows.add(new String[]{label, shape == null ? "?" : batchFree(shape), String.format(Locale.ROOT, "%,d", module.parameterCount())});
             return;
         }

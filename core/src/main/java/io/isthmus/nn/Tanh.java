@@ -4,7 +4,7 @@ import io.isthmus.ops.Activations;
 import io.isthmus.tensor.Tensor;
 
 /** Elementwise tanh(x); any shape. */
-public class Tanh extends Module {
+public class Tanh extends Layer {
 
     @Override
     protected Tensor compute(Tensor input) {

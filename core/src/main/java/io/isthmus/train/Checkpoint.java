@@ -75,7 +75,7 @@ public final class Checkpoint {
         String format = read.metadata().get("format");
         if (!FORMAT.equals(format)) {
             throw new IOException(file + " is not an Isthmus checkpoint (metadata format is " + format + ", expected "
-                    + FORMAT + "); for plain weights use Checkpoint.loadWeights");
+                    + FORMAT + "); for plain weights use model.load(path)");
         }
         trainer.model().loadStateDict(section(read, "model."));
         trainer.optimizer().loadStateDict(section(read, "optimizer."));
@@ -127,18 +127,6 @@ public final class Checkpoint {
         } else if (metadata.get("lr") != null) {
             optimizer.setLr(Double.parseDouble(metadata.get("lr")));
         }
-    }
-
-    /** Writes {@code model}'s state dict with PyTorch's names, atomically. */
-    public static void saveWeights(Path file, Module model) throws IOException {
-        Map<String, StoredTensor> tensors = new LinkedHashMap<>();
-        put(tensors, "", model.stateDict());
-        write(file, new SafeTensors(tensors, Map.of("format", "pt")));
-    }
-
-    /** Loads a state dict (ours or PyTorch's safetensors) into {@code model}; keys and shapes must match. */
-    public static void loadWeights(Path file, Module model) throws IOException {
-        model.loadStateDict(section(read(file), ""));
     }
 
     private static SafeTensors read(Path file) throws IOException {

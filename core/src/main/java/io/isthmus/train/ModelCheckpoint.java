@@ -64,7 +64,7 @@ public final class ModelCheckpoint implements Callback {
         Path path = Path.of(expand(pathPattern, epoch, logs));
         try {
             if (weightsOnly) {
-                Checkpoint.saveWeights(path, trainer.model());
+                trainer.model().save(path);
             } else {
                 trainer.saveCheckpoint(path);
             }

@@ -3,12 +3,15 @@ package io.isthmus.train;
 import io.isthmus.data.Batch;
 import io.isthmus.data.DataLoader;
 import io.isthmus.loss.Loss;
+import io.isthmus.kernels.Kernels;
+import io.isthmus.nn.Layer;
 import io.isthmus.nn.Module;
 import io.isthmus.ops.ShapeOps;
 import io.isthmus.optim.GradClip;
 import io.isthmus.optim.LrScheduler;
 import io.isthmus.optim.Optimizer;
 import io.isthmus.tensor.GradMode;
+import io.isthmus.tensor.Shape;
 import io.isthmus.tensor.Tensor;
 
 import java.io.IOException;
@@ -19,16 +22,41 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Keras-style training of a {@link Module}: {@link #fit}, {@link #evaluate}, {@link #predict},
  * with a loss, an optimizer, metrics, callbacks and a {@link History}. One training step is
  * zero grad, forward, loss, backward, optional clipping, optimizer step.
+ *
+ * <p>A one-input model ({@link Layer}, e.g. a {@link io.isthmus.nn.Sequential}) reads the
+ * batch's {@code inputs} field and its loss compares the output with {@code targets}:
+ * {@code new Trainer(model, new CrossEntropyLoss(), adam, new Accuracy())}. Any other model
+ * says how it reads a batch, and which field the loss and metrics compare with:
+ * <pre>{@code
+ * Trainer trainer = Trainer.builder(translator)
+ *         .forward(b -> translator.forward(b.indices("source"), b.indices("target_in"), b.indices("source_mask")))
+ *         .loss(new CrossEntropyLoss(), "target_out")
+ *         .optimizer(adam)
+ *         .metrics(new Accuracy())
+ *         .build();
+ * }</pre>
+ * The trainer starts the kernels' warm-up when it is built, so the JIT compiles them while data loads.
  */
 public final class Trainer {
 
+    /** The training objective of a model whose loss needs more than the output and one target field. */
+    @FunctionalInterface
+    public interface Objective {
+        /** The scalar loss (mean over the batch) for {@code output} on {@code batch}. */
+        Tensor loss(Tensor output, Batch batch);
+    }
+
     private final Module model;
-    private final Loss loss;
+    private final Function<Batch, Tensor> forward;
+    private final Objective objective;
+    private final String targetField;
     private final Optimizer optimizer;
     private final List<Metric> metrics;
     private double clipNorm;
@@ -41,11 +69,105 @@ public final class Trainer {
     private int lastEpoch = -1;
     private boolean stopRequested;
 
-    public Trainer(Module model, Loss loss, Optimizer optimizer, Metric... metrics) {
-        this.model = model;
-        this.loss = loss;
-        this.optimizer = optimizer;
-        this.metrics = List.of(metrics);
+    /** A one-input model: output = model.forward(batch.inputs()), loss and metrics against {@code targets}. */
+    public Trainer(Layer model, Loss loss, Optimizer optimizer, Metric... metrics) {
+        this(builder(model).loss(loss).optimizer(optimizer).metrics(metrics));
+    }
+
+    private Trainer(Builder b) {
+        this.model = b.model;
+        this.targetField = b.metricField != null ? b.metricField : b.lossField;
+        this.forward = b.forward != null ? b.forward : defaultForward(b.model);
+        if (b.objective != null) {
+            this.objective = b.objective;
+        } else if (b.loss != null) {
+            Loss loss = b.loss;
+            String field = b.lossField;
+            this.objective = (output, batch) -> loss.forward(output, batch.get(field));
+        } else {
+            throw new IllegalStateException("Trainer: no loss; call loss(Loss) or objective(...)");
+        }
+        this.optimizer = Objects.requireNonNull(b.optimizer, "Trainer: no optimizer; call optimizer(...)");
+        this.metrics = List.copyOf(b.metrics);
+        Kernels.warmUp();
+    }
+
+    private static Function<Batch, Tensor> defaultForward(Module model) {
+        if (model instanceof Layer layer) {
+            return batch -> layer.forward(batch.inputs());
+        }
+        throw new IllegalStateException("Trainer: " + model.getClass().getSimpleName() + " is not a one-input Layer, so "
+                + "the trainer cannot guess how it reads a batch; give it forward(batch -> model.forward(...))");
+    }
+
+    /** Starts configuring the training of {@code model}. */
+    public static Builder builder(Module model) {
+        return new Builder(model);
+    }
+
+    /** Named options of a {@link Trainer}; {@link #optimizer} and a loss are required. */
+    public static final class Builder {
+        private final Module model;
+        private Function<Batch, Tensor> forward;
+        private Loss loss;
+        private Objective objective;
+        private String lossField = Batch.TARGETS;
+        private String metricField;
+        private Optimizer optimizer;
+        private final List<Metric> metrics = new ArrayList<>();
+
+        private Builder(Module model) {
+            this.model = Objects.requireNonNull(model, "Trainer: model is null");
+        }
+
+        /** How the model reads a batch (default, for a {@link Layer}: {@code model.forward(batch.inputs())}). */
+        public Builder forward(Function<Batch, Tensor> modelOnBatch) {
+            this.forward = Objects.requireNonNull(modelOnBatch, "Trainer: forward is null");
+            return this;
+        }
+
+        /** Loss of the output against the batch's {@code targets} field. */
+        public Builder loss(Loss lossFunction) {
+            return loss(lossFunction, Batch.TARGETS);
+        }
+
+        /** Loss of the output against the batch field {@code targetField}; metrics compare with it too. */
+        public Builder loss(Loss lossFunction, String targetField) {
+            this.loss = Objects.requireNonNull(lossFunction, "Trainer: loss is null");
+            this.lossField = Objects.requireNonNull(targetField, "Trainer: target field is null");
+            this.objective = null;
+            return this;
+        }
+
+        /** A loss computed from the output and the whole batch (e.g. masked by a batch field). */
+        public Builder objective(Objective lossOnBatch) {
+            this.objective = Objects.requireNonNull(lossOnBatch, "Trainer: objective is null");
+            this.loss = null;
+            return this;
+        }
+
+        /** The batch field metrics compare the output with (default {@code targets}, or the loss's field). */
+        public Builder metricTargets(String field) {
+            this.metricField = Objects.requireNonNull(field, "Trainer: metric target field is null");
+            return this;
+        }
+
+        public Builder optimizer(Optimizer value) {
+            this.optimizer = Objects.requireNonNull(value, "Trainer: optimizer is null");
+            return this;
+        }
+
+        /** Metrics computed during fit and evaluate, named in the logs by {@link Metric#name()}. */
+        public Builder metrics(Metric... values) {
+            for (Metric m : values) {
+                metrics.add(Objects.requireNonNull(m, "Trainer: a metric is null"));
+            }
+            return this;
+        }
+
+        public Trainer build() {
+            return new Trainer(this);
+        }
     }
 
     /** Clips the global gradient norm to {@code maxNorm} before every step (0 turns it off). */
@@ -119,8 +241,9 @@ public final class Trainer {
             while (batches.hasNext() && !stopRequested) {
                 Batch batch = batches.next();
                 optimizer.zeroGrad(false);
-                Tensor output = model.forward(batch.inputs());
-                Tensor value = loss.forward(output, batch.targets());
+                Tensor output = forward.apply(batch);
+                Tensor value = objective.loss(output, batch);
+                requireScalar(value);
                 value.backward();
                 if (clipNorm > 0) {
                     GradClip.clipGradNorm(optimizer.parameters(), clipNorm);
@@ -132,9 +255,7 @@ public final class Trainer {
                 int n = batch.size();
                 lossSum += (double) value.item() * n;
                 samples += n;
-                for (Metric metric : metrics) {
-                    metric.update(output, batch.targets());
-                }
+                updateMetrics(output, batch);
                 if (!hooks.isEmpty()) {
                     Map<String, Double> running = results(lossSum / samples);
                     int index = batchIndex;
@@ -149,6 +270,22 @@ public final class Trainer {
         logs.put("lr", lr);
         logs.put("seconds", seconds);
         return logs;
+    }
+
+    private void updateMetrics(Tensor output, Batch batch) {
+        if (!metrics.isEmpty()) {
+            var targets = batch.get(targetField);
+            for (Metric metric : metrics) {
+                metric.update(output, targets);
+            }
+        }
+    }
+
+    private static void requireScalar(Tensor value) {
+        if (value.numel() != 1) {
+            throw new IllegalStateException("the loss must be one number (a mean over the batch), got shape "
+                    + Shape.str(value.shape()) + "; reduce it, e.g. with mean()");
+        }
     }
 
     private Map<String, Double> results(double meanLoss) {
@@ -170,12 +307,12 @@ public final class Trainer {
         try (var scope = GradMode.noGrad(); DataLoader.Batches batches = data.epoch(0)) {
             while (batches.hasNext()) {
                 Batch batch = batches.next();
-                Tensor output = model.forward(batch.inputs());
-                lossSum += (double) loss.forward(output, batch.targets()).item() * batch.size();
+                Tensor output = forward.apply(batch);
+                Tensor value = objective.loss(output, batch);
+                requireScalar(value);
+                lossSum += (double) value.item() * batch.size();
                 samples += batch.size();
-                for (Metric metric : metrics) {
-                    metric.update(output, batch.targets());
-                }
+                updateMetrics(output, batch);
                 batches.recycle(batch);
             }
         } finally {
@@ -202,7 +339,7 @@ public final class Trainer {
         List<Tensor> outputs = new ArrayList<>();
         try (var scope = GradMode.noGrad(); DataLoader.Batches batches = data.epoch(0)) {
             while (batches.hasNext()) {
-                outputs.add(model.forward(batches.next().inputs()));
+                outputs.add(forward.apply(batches.next()));
             }
         } finally {
             if (wasTraining) {
@@ -232,6 +369,27 @@ public final class Trainer {
             System.arraycopy(source, k * row, sorted, order[k] * row, row);
         }
         return Tensor.of(sorted, all.shape());
+    }
+
+    /**
+     * The model's output for {@code inputs} [N, ...] in one pass, in eval mode without a graph
+     * (the batch holds one field, {@code inputs}, read by the trainer's forward).
+     */
+    public Tensor predict(Tensor inputs) {
+        return predict(new Batch(Map.of(Batch.INPUTS, inputs)));
+    }
+
+    /** The model's output for one batch, in eval mode without a graph. */
+    public Tensor predict(Batch batch) {
+        boolean wasTraining = model.isTraining();
+        model.eval();
+        try (var scope = GradMode.noGrad()) {
+            return forward.apply(batch);
+        } finally {
+            if (wasTraining) {
+                model.train();
+            }
+        }
     }
 
     /** Writes weights, optimizer and scheduler state, the next epoch and the history, atomically. */

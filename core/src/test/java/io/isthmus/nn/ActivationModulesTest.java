@@ -14,7 +14,7 @@ class ActivationModulesTest {
 
     private static final float[] X = {-3f, -1f, -0.25f, 0f, 0.5f, 2f};
 
-    private static void check(Module module, DoubleUnaryOperator formula) {
+    private static void check(Layer module, DoubleUnaryOperator formula) {
         Tensor y = module.forward(Tensor.of(X.clone(), 2, 3));
         assertArrayEquals(new int[]{2, 3}, y.shape());
         for (int i = 0; i < X.length; i++) {

@@ -2,6 +2,11 @@ package io.isthmus.nn;
 
 import io.isthmus.tensor.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ModuleTest {
 
     /** A PyTorch-style custom module: fields registered by name, with a buffer. */
-    static final class TwoLayer extends Module {
+    static final class TwoLayer extends Layer {
         final Linear fc1 = registerModule("fc1", new Linear(3, 4, true, new SplittableRandom(1)));
         final Tensor scale = registerBuffer("scale", Tensor.full(2f, 4));
         final Linear fc2 = registerModule("fc2", new Linear(4, 2, false, new SplittableRandom(2)));
@@ -63,22 +68,12 @@ class ModuleTest {
             {
                 registerModule("a.b", new ReLU());
             }
-
-            @Override
-            protected Tensor compute(Tensor input) {
-                return input;
-            }
         });
         assertTrue(e.getMessage().contains("'a.b'"), e.getMessage());
         var twice = assertThrows(IllegalArgumentException.class, () -> new Module() {
             {
                 registerParameter("w", Tensor.zeros(2));
                 registerBuffer("w", Tensor.zeros(2));
-            }
-
-            @Override
-            protected Tensor compute(Tensor input) {
-                return input;
             }
         });
         assertTrue(twice.getMessage().contains("already has an entry named 'w'"), twice.getMessage());
@@ -164,5 +159,70 @@ class ModuleTest {
         Tensor y = model.forward(Tensor.of(new float[]{3, 5}, 1, 2));
         assertArrayEquals(new float[]{3, 0}, y.data(), "ReLU after Linear: [3, -5] -> [3, 0]");
         assertEquals("Linear(in=2, out=2, bias=false)", first.toString());
+    }
+
+    @Test
+    void evalAndTrainKeepTheModuleType() {
+        Sequential net = nested().eval();
+        assertFalse(net.isTraining());
+        TwoLayer custom = new TwoLayer().eval();
+        Tensor y = custom.train().eval() == custom ? custom.forward(Tensor.ones(1, 3)) : null;
+        assertArrayEquals(new int[]{1, 2}, y.shape());
+    }
+
+    @Test
+    void predictRunsInEvalModeWithoutAGraphAndRestoresTheMode() {
+        var model = new Sequential(new Linear(3, 4, true, new SplittableRandom(1)), new Dropout(0.9f, 7));
+        Tensor x = Tensor.ones(2, 3).requiresGrad(true);
+        Tensor predicted = model.predict(x);
+        assertTrue(model.isTraining(), "mode restored");
+        assertFalse(predicted.requiresGrad(), "no graph");
+        model.eval();
+        assertArrayEquals(model.forward(x).data(), predicted.data(), "dropout off, as in eval mode");
+    }
+
+    @Test
+    void frozenParametersCountAsNonTrainableAndBuffersApart() {
+        TwoLayer model = new TwoLayer();
+        assertEquals(3 * 4 + 4 + 4 * 2, model.parameterCount());
+        assertEquals(4, model.bufferCount(), "the scale buffer");
+        model.fc1.requiresGrad(false);
+        assertEquals(4 * 2, model.trainableParameterCount());
+        assertEquals(3 * 4 + 4 + 4 * 2, model.parameterCount());
+        String summary = model.summary(3);
+        assertTrue(summary.contains("Total params: 24\n"), summary);
+        assertTrue(summary.contains("Trainable params: 8\n"), summary);
+        assertTrue(summary.contains("Non-trainable params: 16\n"), summary);
+        assertTrue(summary.contains("Buffers (saved, not trained): 4\n"), summary);
+        model.forward(Tensor.ones(1, 3)).sum().backward();
+        assertEquals(null, model.fc1.weight().grad(), "a frozen weight gets no gradient");
+        assertTrue(model.fc2.weight().grad() != null, "the trainable one does");
+    }
+
+    @Test
+    void summaryWithoutAnInputListsLayersAndCountsOnly() {
+        String summary = nested().summary();
+        assertFalse(summary.contains("Output Shape"), summary);
+        assertTrue(summary.contains("2.0 (Linear)") && summary.contains("25"), summary);
+        assertTrue(summary.contains("Total params: " + (3 * 4 + 4 + 4 * 5 + 5 + 5 * 2) + "\n"), summary);
+    }
+
+    @Test
+    void saveAndLoadRoundTripWeightsThroughSafetensors(@TempDir Path dir) throws IOException {
+        TwoLayer saved = new TwoLayer();
+        saved.scale.data()[1] = 5f;
+        Path file = dir.resolve("sub/dir/two.safetensors");
+        saved.save(file);
+        TwoLayer loaded = new TwoLayer();
+        loaded.fc2.weight().data()[0] = 42f;
+        loaded.load(file);
+        for (var e : saved.stateDict().entrySet()) {
+            assertArrayEquals(e.getValue().data(), loaded.stateDict().get(e.getKey()).data(), e.getKey());
+        }
+        var wrong = assertThrows(IllegalArgumentException.class, () -> nested().load(file));
+        assertTrue(wrong.getMessage().startsWith(file.toString()) && wrong.getMessage().contains("missing keys"),
+                wrong.getMessage());
+        var missing = assertThrows(NoSuchFileException.class, () -> loaded.load(dir.resolve("absent.safetensors")));
+        assertTrue(missing.getMessage().contains("absent.safetensors"), missing.getMessage());
     }
 }

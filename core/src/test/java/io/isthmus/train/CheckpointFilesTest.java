@@ -107,11 +107,22 @@ class CheckpointFilesTest {
     void resumeFromAWeightsOnlyFileSaysItIsNotACheckpoint(@TempDir Path dir) throws IOException {
         Sequential model = mlp(1);
         Path weights = dir.resolve("weights.safetensors");
-        Checkpoint.saveWeights(weights, model);
+        model.save(weights);
         var e = assertThrows(IOException.class, () -> trainer(mlp(2)).resume(weights));
         assertTrue(e.getMessage().contains(weights.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("not an Isthmus checkpoint"), e.getMessage());
-        assertTrue(e.getMessage().contains("loadWeights"), "points at the right call: " + e.getMessage());
+        assertTrue(e.getMessage().contains("model.load(path)"), "points at the right call: " + e.getMessage());
+    }
+
+    @Test
+    void loadingACheckpointAsWeightsSaysToResumeIt(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("run.ckpt");
+        trainer(mlp(1)).saveCheckpoint(file);
+        Sequential model = mlp(2);
+        float[] before = model.stateDict().get("0.weight").data().clone();
+        var e = assertThrows(IllegalArgumentException.class, () -> model.load(file));
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("Trainer.resume"), e.getMessage());
+        assertArrayEquals(before, model.stateDict().get("0.weight").data(), "nothing loaded");
     }
 
     @Test
@@ -172,14 +183,14 @@ class CheckpointFilesTest {
     void weightsRoundTripExactlyWithPyTorchNames(@TempDir Path dir) throws IOException {
         Sequential saved = mlp(1);
         Path file = dir.resolve("w.safetensors");
-        Checkpoint.saveWeights(file, saved);
+        saved.save(file);
         SafeTensors read = SafeTensors.read(file);
         assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias"), List.copyOf(read.tensors().keySet()));
         assertEquals("pt", read.metadata().get("format"));
 
         Sequential loaded = mlp(7);
         assertFalse(java.util.Arrays.equals(TrainFixtures.flatState(saved), TrainFixtures.flatState(loaded)));
-        Checkpoint.loadWeights(file, loaded);
+        loaded.load(file);
         assertArrayEquals(TrainFixtures.flatState(saved), TrainFixtures.flatState(loaded));
     }
 
@@ -188,7 +199,7 @@ class CheckpointFilesTest {
         Path file = dir.resolve("w.safetensors");
         SafeTensors.ofTensors(Map.of("0.weight", Tensor.zeros(8, 4), "0.bias", Tensor.zeros(8),
                 "2.weight", Tensor.zeros(3, 8), "3.bias", Tensor.zeros(3)), Map.of()).write(file);
-        var e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.loadWeights(file, mlp(1)));
+        var e = assertThrows(IllegalArgumentException.class, () -> mlp(1).load(file));
         assertTrue(e.getMessage().contains("missing keys [2.bias]"), e.getMessage());
         assertTrue(e.getMessage().contains("unexpected keys [3.bias]"), e.getMessage());
     }
@@ -196,7 +207,7 @@ class CheckpointFilesTest {
     @Test
     void loadWeightsFromAMissingFileNamesThePath(@TempDir Path dir) {
         Path missing = dir.resolve("absent.safetensors");
-        var e = assertThrows(NoSuchFileException.class, () -> Checkpoint.loadWeights(missing, mlp(1)));
+        var e = assertThrows(NoSuchFileException.class, () -> mlp(1).load(missing));
         assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
     }
 }

@@ -133,7 +133,7 @@ class ModelCheckpointTest {
         SafeTensors read = SafeTensors.read(dir.resolve("w.safetensors"));
         assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias"), List.copyOf(read.tensors().keySet()));
         var loaded = model();
-        Checkpoint.loadWeights(dir.resolve("w.safetensors"), loaded);
+        loaded.load(dir.resolve("w.safetensors"));
         assertArrayEquals(TrainFixtures.flatState(model), TrainFixtures.flatState(loaded));
     }
 

@@ -4,6 +4,7 @@ import io.isthmus.data.DataLoader;
 import io.isthmus.data.TensorDataset;
 import io.isthmus.loss.CrossEntropyLoss;
 import io.isthmus.nn.Dropout;
+import io.isthmus.nn.Layer;
 import io.isthmus.nn.Linear;
 import io.isthmus.nn.ReLU;
 import io.isthmus.nn.Seeds;
@@ -204,7 +205,7 @@ class ResumeTest {
     void historyWithNaNAndInfinitySurvivesACheckpoint(@TempDir Path dir) throws IOException {
         var score = new TrainFixtures.ScriptedMetric("score", Double.NaN, Double.POSITIVE_INFINITY, 1.5);
         Run run = new Run(5, new double[]{1});
-        Trainer trainer = new Trainer(run.trainer.model(), new CrossEntropyLoss(), run.trainer.optimizer(), score);
+        Trainer trainer = new Trainer((Layer) run.trainer.model(), new CrossEntropyLoss(), run.trainer.optimizer(), score);
         trainer.fit(train(), 3, null, score);
         Path file = dir.resolve("nan.ckpt");
         trainer.saveCheckpoint(file);

@@ -10,6 +10,7 @@ import io.isthmus.kernels.gemm.ReferenceGemm;
 import io.isthmus.nativeblas.OpenBlas;
 
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Decides once, at first use, which kernels run, and logs one line saying what it chose and why
@@ -20,6 +21,8 @@ import java.util.Optional;
  * ({@code -Disthmus.backend=blas} with no OpenBLAS) fails with the reason, never silently.
  */
 public final class Kernels {
+
+    private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
 
     static final String SIMD_CLASS = "io.isthmus.kernels.simd.VectorKernels";
     private static final System.Logger LOG = System.getLogger("io.isthmus");
@@ -48,7 +51,8 @@ public final class Kernels {
      * call links the downcall and faults in OpenBLAS's work buffers.
      */
     public static void warmUp() {
-        if (Holder.SELECTION.backend == Backend.REFERENCE) {
+        // a trainer calls this for users who would not; once per process is enough
+        if (Holder.SELECTION.backend == Backend.REFERENCE || !WARMED_UP.compareAndSet(false, true)) {
             return;
         }
         simd().ifPresent(SimdKernels::warmUp);
