@@ -1,5 +1,7 @@
 package io.isthmus.data;
 
+import io.isthmus.tensor.Seeds;
+
 import java.lang.ref.Cleaner;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -67,7 +69,9 @@ public final class DataLoader implements Iterable<Batch> {
         this.dataset = b.dataset;
         this.batchSize = b.batchSize;
         this.shuffle = b.shuffle;
-        this.seed = b.seed;
+        // a loader left unseeded follows the global seed, as PyTorch's does torch.manual_seed
+        this.seed = b.seed != null ? b.seed
+                : b.shuffle || b.transform != null ? Seeds.next().nextLong() : 0L;
         this.dropLast = b.dropLast;
         this.prefetch = b.prefetch;
         this.transform = b.transform;
@@ -89,7 +93,7 @@ public final class DataLoader implements Iterable<Batch> {
         return fields;
     }
 
-    /** A builder with defaults: batch size 32, no shuffle, seed 0, keep the last partial batch, prefetch 2. */
+    /** A builder with defaults: batch size 32, no shuffle, seed from the global {@link Seeds}, keep the last partial batch, prefetch 2. */
     public static Builder builder(Dataset dataset) {
         return new Builder(dataset);
     }
@@ -98,7 +102,7 @@ public final class DataLoader implements Iterable<Batch> {
         private final Dataset dataset;
         private int batchSize = 32;
         private boolean shuffle;
-        private long seed;
+        private Long seed;
         private boolean dropLast;
         private int prefetch = 2;
         private Transform transform;
@@ -122,7 +126,10 @@ public final class DataLoader implements Iterable<Batch> {
             return this;
         }
 
-        /** Seed of the shuffle and of the transforms' random generators (default 0). */
+        /**
+         * Seed of the shuffle and of the transforms' random generators (default: drawn from the
+         * global {@link io.isthmus.tensor.Seeds} when the loader is built, if it shuffles or transforms).
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;

@@ -1,5 +1,6 @@
 package io.isthmus.nn;
 
+import io.isthmus.tensor.Seeds;
 import io.isthmus.tensor.Tensor;
 
 import java.util.SplittableRandom;

@@ -563,4 +563,20 @@ class DataLoaderTest {
         }
         return out;
     }
+
+    @Test
+    void anUnseededShuffleFollowsTheGlobalSeed() {
+        io.isthmus.tensor.Seeds.set(3);
+        int[] first = DataLoader.builder(indexed(50)).shuffle(true).build().order(0);
+        io.isthmus.tensor.Seeds.set(3);
+        int[] again = DataLoader.builder(indexed(50)).shuffle(true).build().order(0);
+        io.isthmus.tensor.Seeds.set(4);
+        int[] other = DataLoader.builder(indexed(50)).shuffle(true).build().order(0);
+        assertArrayEquals(first, again, "same global seed, same order");
+        assertFalse(java.util.Arrays.equals(first, other), "another global seed, another order");
+        int[] explicit = DataLoader.builder(indexed(50)).shuffle(true).seed(9).build().order(0);
+        io.isthmus.tensor.Seeds.set(5);
+        assertArrayEquals(explicit, DataLoader.builder(indexed(50)).shuffle(true).seed(9).build().order(0),
+                "an explicit seed ignores the global one");
+    }
 }

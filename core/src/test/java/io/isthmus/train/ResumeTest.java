@@ -7,7 +7,7 @@ import io.isthmus.nn.Dropout;
 import io.isthmus.nn.Layer;
 import io.isthmus.nn.Linear;
 import io.isthmus.nn.ReLU;
-import io.isthmus.nn.Seeds;
+import io.isthmus.tensor.Seeds;
 import io.isthmus.nn.Sequential;
 import io.isthmus.optim.Adam;
 import io.isthmus.optim.AdamW;

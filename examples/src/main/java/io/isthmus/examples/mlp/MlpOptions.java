@@ -5,7 +5,7 @@ import io.isthmus.data.Dataset;
 import io.isthmus.kernels.Kernels;
 import io.isthmus.kernels.Threads;
 import io.isthmus.loss.CrossEntropyLoss;
-import io.isthmus.nn.Seeds;
+import io.isthmus.tensor.Seeds;
 import io.isthmus.nn.Sequential;
 import io.isthmus.train.Accuracy;
 import io.isthmus.train.Trainer;
