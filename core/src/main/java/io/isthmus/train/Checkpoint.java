@@ -27,7 +27,7 @@ import java.util.Map;
  * rate and callbacks that scale it see the double; {@code lr} is group 0's, {@code group_lrs}
  * every group's when there are several) and the random streams (seed and position)
  * of dropout layers. Written atomically (temp file, fsync, rename), so a
- * crash leaves the previous checkpoint intact. Weights-only files ({@link #saveWeights}) are
+ * crash leaves the previous checkpoint intact. Weights-only files ({@code model.save(path)}) are
  * plain state dicts that PyTorch's safetensors loads.
  */
 public final class Checkpoint {

@@ -12,7 +12,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Writes one CSV row per epoch ({@code epoch,loss,accuracy,...}), flushed each epoch; appends when asked. */
+/**
+ * Writes one CSV row per epoch ({@code epoch,loss,accuracy,...}), flushed each epoch. Replaces an
+ * existing file unless told to append ({@code CsvLogger.builder(path).append(true).build()}),
+ * which continues under the file's header, as after a resume.
+ */
 public final class CsvLogger implements Callback {
 
     private final Path file;
@@ -20,13 +24,51 @@ public final class CsvLogger implements Callback {
     private BufferedWriter writer;
     private List<String> columns;
 
-    public CsvLogger(Path file, boolean append) {
-        this.file = file;
-        this.append = append;
+    private CsvLogger(Builder options) {
+        this.file = options.file;
+        this.append = options.append;
     }
 
-    public CsvLogger(Path file) {
-        this(file, false);
+    /** Options for a log at {@code file}, with Keras's default: append false (replace the file). */
+    public static Builder builder(Path file) {
+        return new Builder(file);
+    }
+
+    /** A log at {@code file} that replaces what is there; parent directories are created. */
+    public static CsvLogger to(Path file) {
+        return builder(file).build();
+    }
+
+    /** CsvLogger's options. */
+    public static final class Builder {
+        private final Path file;
+        private boolean append = false;
+
+        private Builder(Path file) {
+            if (file == null) {
+                throw new IllegalArgumentException("CsvLogger file must be a path, got null");
+            }
+            this.file = file;
+        }
+
+        /** Continue an existing file under its header instead of replacing it. */
+        public Builder append(boolean append) {
+            this.append = append;
+            return this;
+        }
+
+        /** A new callback; the builder can go on making more. */
+        public CsvLogger build() {
+            return new CsvLogger(this);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public boolean append() {
+        return append;
     }
 
     @Override

@@ -16,6 +16,11 @@ import java.util.Map;
  * value and how long it has waited, and stops where the uninterrupted run would. Weights of a
  * best epoch from before the resume are not in the checkpoint: if that epoch stays the best,
  * the last weights are kept and a message says so.
+ *
+ * <pre>{@code
+ * EarlyStopping stopping = EarlyStopping.builder()
+ *         .monitor("val_accuracy").patience(3).restoreBestWeights(true).build();
+ * }</pre>
  */
 public final class EarlyStopping implements Callback {
 
@@ -28,18 +33,72 @@ public final class EarlyStopping implements Callback {
     private int stoppedEpoch = -1;
     private Map<String, float[]> bestWeights;
 
-    public EarlyStopping(String metric, String mode, int patience, double minDelta, boolean restoreBestWeights) {
-        if (patience < 0) {
-            throw new IllegalArgumentException("patience must be >= 0, got " + patience);
-        }
-        this.monitor = Monitor.of(metric, mode, minDelta);
-        this.patience = patience;
-        this.restoreBestWeights = restoreBestWeights;
+    private EarlyStopping(Builder options) {
+        this.monitor = Monitor.of(options.monitor, options.mode, options.minDelta);
+        this.patience = options.patience;
+        this.restoreBestWeights = options.restoreBestWeights;
     }
 
-    /** Monitors val_loss (min), patience 5, no minimum delta, restores the best weights. */
+    /**
+     * Options with Keras's defaults: monitor {@code val_loss}, mode {@link Mode#AUTO}, patience 0,
+     * minDelta 0, restoreBestWeights false.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Monitors val_loss (lower is better), no minimum delta, restores the best weights. */
     public static EarlyStopping onValidationLoss(int patience) {
-        return new EarlyStopping("val_loss", "min", patience, 0, true);
+        return builder().patience(patience).restoreBestWeights(true).build();
+    }
+
+    /** EarlyStopping's options; each setter rejects a bad value at once, naming the option. */
+    public static final class Builder {
+        private String monitor = "val_loss";
+        private Mode mode = Mode.AUTO;
+        private int patience = 0;
+        private double minDelta = 0;
+        private boolean restoreBestWeights = false;
+
+        private Builder() {
+        }
+
+        /** The logged metric to watch ({@code val_loss}, {@code accuracy}, ...). */
+        public Builder monitor(String metric) {
+            this.monitor = Monitor.checkMetric(metric);
+            return this;
+        }
+
+        public Builder mode(Mode mode) {
+            this.mode = Monitor.checkMode(mode);
+            return this;
+        }
+
+        /** Epochs without improvement before stopping; 0 stops at the first one. */
+        public Builder patience(int patience) {
+            if (patience < 0) {
+                throw new IllegalArgumentException("patience must be >= 0, got " + patience);
+            }
+            this.patience = patience;
+            return this;
+        }
+
+        /** How much a value must beat the best to count as an improvement. */
+        public Builder minDelta(double minDelta) {
+            this.minDelta = Monitor.checkMinDelta(minDelta);
+            return this;
+        }
+
+        /** At the end of training, put back the weights of the best epoch. */
+        public Builder restoreBestWeights(boolean restoreBestWeights) {
+            this.restoreBestWeights = restoreBestWeights;
+            return this;
+        }
+
+        /** A new callback (each with its own state); the builder can go on making more. */
+        public EarlyStopping build() {
+            return new EarlyStopping(this);
+        }
     }
 
     @Override
@@ -106,6 +165,19 @@ public final class EarlyStopping implements Callback {
         Map<String, float[]> copy = new LinkedHashMap<>();
         state.forEach((name, t) -> copy.put(name, t.data().clone()));
         return copy;
+    }
+
+    /** The watched metric, its resolved direction and minDelta. */
+    public Monitor monitor() {
+        return monitor;
+    }
+
+    public int patience() {
+        return patience;
+    }
+
+    public boolean restoreBestWeights() {
+        return restoreBestWeights;
     }
 
     /** 0-based epoch with the best monitored value, or -1. */

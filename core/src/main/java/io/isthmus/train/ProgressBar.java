@@ -12,6 +12,11 @@ import java.util.Map;
  * Keras-style progress: on a terminal, a bar per epoch with ETA and running metrics (the
  * me.tongfei progressbar library); otherwise (a file, a pipe, CI) one plain line per epoch.
  * Either way the epoch ends with a line of all its metrics and its time.
+ *
+ * <pre>{@code
+ * new ProgressBar()                                                    // System.out, a bar on a terminal
+ * ProgressBar.builder().output(System.err).interactive(true).build()  // a bar on stderr
+ * }</pre>
  */
 public final class ProgressBar implements Callback {
 
@@ -24,12 +29,59 @@ public final class ProgressBar implements Callback {
 
     /** To standard output; a bar only when it is a terminal. */
     public ProgressBar() {
-        this(System.out, System.console() != null && System.console().isTerminal());
+        this(builder());
     }
 
-    public ProgressBar(PrintStream out, boolean interactive) {
-        this.out = out;
-        this.interactive = interactive;
+    private ProgressBar(Builder options) {
+        this.out = options.output;
+        this.interactive = options.interactive != null ? options.interactive
+                : options.output == System.out && System.console() != null && System.console().isTerminal();
+    }
+
+    /**
+     * Options with the defaults of {@code new ProgressBar()}: output System.out, interactive when
+     * that is a terminal (never, by default, for another stream).
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** ProgressBar's options. */
+    public static final class Builder {
+        private PrintStream output = System.out;
+        private Boolean interactive;   // null: decided from the output
+
+        private Builder() {
+        }
+
+        /** Where the bar and the epoch lines go. */
+        public Builder output(PrintStream output) {
+            if (output == null) {
+                throw new IllegalArgumentException("ProgressBar output must be a stream, got null");
+            }
+            this.output = output;
+            return this;
+        }
+
+        /** A live bar redrawn in place (true), or only one plain line per epoch (false). */
+        public Builder interactive(boolean interactive) {
+            this.interactive = interactive;
+            return this;
+        }
+
+        /** A new callback; the builder can go on making more. */
+        public ProgressBar build() {
+            return new ProgressBar(this);
+        }
+    }
+
+    public PrintStream output() {
+        return out;
+    }
+
+    /** Whether this draws a live bar (otherwise plain lines only). */
+    public boolean interactive() {
+        return interactive;
     }
 
     @Override

@@ -44,7 +44,7 @@ class CsvLoggerTest {
     void writesAHeaderAndOneRowPerEpochOfTheHistory(@TempDir Path dir) throws IOException {
         Path csv = dir.resolve("logs/train.csv");
         Trainer trainer = trainer();
-        History history = trainer.fit(data(), 3, data(), new CsvLogger(csv));
+        History history = trainer.fit(data(), 3, data(), CsvLogger.to(csv));
 
         List<String> lines = Files.readAllLines(csv);
         assertEquals("epoch,loss,accuracy,lr,seconds,val_loss,val_accuracy,val_seconds", lines.get(0));
@@ -74,7 +74,7 @@ class CsvLoggerTest {
                 }
             }
         };
-        trainer().fit(data(), 3, null, new CsvLogger(csv), reader);
+        trainer().fit(data(), 3, null, CsvLogger.to(csv), reader);
         assertEquals(List.of(2, 3, 4), linesSeen);
     }
 
@@ -82,12 +82,12 @@ class CsvLoggerTest {
     void appendContinuesUnderTheExistingHeader(@TempDir Path dir) throws IOException {
         Path csv = dir.resolve("train.csv");
         Trainer trainer = trainer();
-        CsvLogger first = new CsvLogger(csv, true);
+        CsvLogger first = CsvLogger.builder(csv).append(true).build();
         first.onTrainBegin(trainer);
         first.onEpochEnd(trainer, 0, logs(0.5, 0.75));
         first.onTrainEnd(trainer);
 
-        CsvLogger second = new CsvLogger(csv, true);
+        CsvLogger second = CsvLogger.builder(csv).append(true).build();
         second.onTrainBegin(trainer);
         Map<String, Double> reordered = new LinkedHashMap<>();
         reordered.put("accuracy", 1.0);   // another order and a key the header lacks: the header decides
@@ -106,7 +106,7 @@ class CsvLoggerTest {
         Path csv = dir.resolve("train.csv");
         Files.writeString(csv, "epoch,old\n0,1\n1,2\n2,3\n3,4\n");
         Trainer trainer = trainer();
-        CsvLogger logger = new CsvLogger(csv);
+        CsvLogger logger = CsvLogger.to(csv);
         logger.onTrainBegin(trainer);
         logger.onEpochEnd(trainer, 0, logs(0.5, 0.75));
         logger.onTrainEnd(trainer);
@@ -116,7 +116,7 @@ class CsvLoggerTest {
     @Test
     void appendToAMissingFileStartsIt(@TempDir Path dir) throws IOException {
         Path csv = dir.resolve("new.csv");
-        trainer().fit(data(), 1, null, new CsvLogger(csv, true));
+        trainer().fit(data(), 1, null, CsvLogger.builder(csv).append(true).build());
         List<String> lines = Files.readAllLines(csv);
         assertEquals("epoch,loss,accuracy,lr,seconds", lines.get(0));
         assertEquals(2, lines.size());
@@ -127,7 +127,7 @@ class CsvLoggerTest {
         Path blocker = dir.resolve("file");
         Files.writeString(blocker, "x");
         Path csv = blocker.resolve("train.csv");   // a file where a directory is needed
-        var e = assertThrows(UncheckedIOException.class, () -> new CsvLogger(csv).onTrainBegin(trainer()));
+        var e = assertThrows(UncheckedIOException.class, () -> CsvLogger.to(csv).onTrainBegin(trainer()));
         assertTrue(e.getMessage().contains(csv.toString()), e.getMessage());
     }
 }

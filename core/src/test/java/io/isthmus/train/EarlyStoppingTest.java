@@ -47,10 +47,15 @@ class EarlyStoppingTest {
         }
     }
 
+    /** On the scripted "score", lower is better. */
+    private static EarlyStopping.Builder onScore() {
+        return EarlyStopping.builder().monitor("score").mode(Mode.MIN);
+    }
+
     @Test
     void minModeStopsAfterPatienceEpochsWithoutImprovement() {
         Run run = new Run();
-        var stopping = new EarlyStopping("score", "min", 2, 0, false);
+        var stopping = onScore().patience(2).build();
         // best at epoch 2 (1-based); epochs 3 and 4 do not improve -> stop after epoch 4
         History history = run.fit(10, stopping, 1.0, 0.8, 0.85, 0.9, 0.7, 0.6);
         assertEquals(4, history.size());
@@ -64,7 +69,7 @@ class EarlyStoppingTest {
     @Test
     void maxModeTreatsAnEqualValueAsNoImprovement() {
         Run run = new Run();
-        var stopping = new EarlyStopping("score", "max", 2, 0, false);
+        var stopping = EarlyStopping.builder().monitor("score").mode(Mode.MAX).patience(2).build();
         History history = run.fit(10, stopping, 0.5, 0.6, 0.6, 0.55, 0.9);
         assertEquals(4, history.size());
         assertEquals(1, stopping.bestEpoch());
@@ -74,7 +79,7 @@ class EarlyStoppingTest {
     @Test
     void autoModeMaximizesAccuracyLikeNames() {
         Run run = new Run();
-        var stopping = new EarlyStopping("score_acc", "auto", 1, 0, false);
+        var stopping = EarlyStopping.builder().monitor("score_acc").mode(Mode.AUTO).patience(1).build();
         var metric = new TrainFixtures.ScriptedMetric("score_acc", 0.5, 0.7, 0.6, 0.9);
         var trainer = new Trainer(run.model, new CrossEntropyLoss(), run.sgd, metric).logTo(run.log.stream);
         History history = trainer.fit(TrainFixtures.loader(TrainFixtures.blobs(16, 2, 2, 1.5, 1), 8, false, 0), 10, null,
@@ -86,11 +91,11 @@ class EarlyStoppingTest {
     @Test
     void minDeltaIgnoresSmallImprovements() {
         double[] slowlyFalling = {1.0, 0.97, 0.96, 0.90, 0.89, 0.88};
-        var withDelta = new EarlyStopping("score", "min", 2, 0.05, false);
+        var withDelta = onScore().patience(2).minDelta(0.05).build();
         assertEquals(3, new Run().fit(6, withDelta, slowlyFalling).size(), "0.97 and 0.96 beat 1.0 by less than 0.05");
         assertEquals(0, withDelta.bestEpoch());
 
-        var withoutDelta = new EarlyStopping("score", "min", 2, 0, false);
+        var withoutDelta = onScore().patience(2).build();
         assertEquals(6, new Run().fit(6, withoutDelta, slowlyFalling).size());
         assertEquals(-1, withoutDelta.stoppedEpoch());
         assertEquals(5, withoutDelta.bestEpoch());
@@ -98,7 +103,7 @@ class EarlyStoppingTest {
 
     @Test
     void patienceZeroStopsAtTheFirstEpochWithoutImprovement() {
-        var stopping = new EarlyStopping("score", "min", 0, 0, false);
+        var stopping = onScore().patience(0).build();
         assertEquals(3, new Run().fit(10, stopping, 3, 2, 2.5, 1).size());
         assertEquals(2, stopping.stoppedEpoch());
     }
@@ -106,7 +111,7 @@ class EarlyStoppingTest {
     @Test
     void restoresTheWeightsOfTheBestEpochAndSaysWhich() {
         Run run = new Run();
-        var stopping = new EarlyStopping("score", "min", 2, 0, true);
+        var stopping = onScore().patience(2).restoreBestWeights(true).build();
         run.fit(10, stopping, 1.0, 0.8, 0.85, 0.9, 0.7);
         assertEquals(4, run.weightsAfterEpoch.size());
         Map<String, float[]> best = run.weightsAfterEpoch.get(1);
@@ -122,7 +127,7 @@ class EarlyStoppingTest {
     @Test
     void withoutRestoreTheLastEpochsWeightsStay() {
         Run run = new Run();
-        run.fit(10, new EarlyStopping("score", "min", 2, 0, false), 1.0, 0.8, 0.85, 0.9);
+        run.fit(10, onScore().patience(2).build(), 1.0, 0.8, 0.85, 0.9);
         Map<String, float[]> now = TrainFixtures.snapshot(run.model);
         assertArrayEquals(run.weightsAfterEpoch.get(3).get("0.weight"), now.get("0.weight"));
         assertFalse(run.log.text().contains("restored"), run.log.text());
@@ -131,7 +136,7 @@ class EarlyStoppingTest {
     @Test
     void noRestoreWhenTheLastEpochIsTheBest() {
         Run run = new Run();
-        var stopping = new EarlyStopping("score", "min", 2, 0, true);
+        var stopping = onScore().patience(2).restoreBestWeights(true).build();
         run.fit(3, stopping, 1.0, 0.9, 0.8);
         assertEquals(2, stopping.bestEpoch());
         assertArrayEquals(run.weightsAfterEpoch.get(2).get("0.weight"), TrainFixtures.snapshot(run.model).get("0.weight"));
@@ -143,7 +148,7 @@ class EarlyStoppingTest {
         Run run = new Run();
         double[] score = {1.0, 0.5, 0.9, 0.9, 0.9};
         run.fit(3, null, score);
-        var stopping = new EarlyStopping("score", "min", 2, 0, true);
+        var stopping = onScore().patience(2).restoreBestWeights(true).build();
         History history = run.fit(5, stopping, score);
         // epoch 3 already waited one epoch after the best (epoch 2); epoch 4 is the second
         assertEquals(List.of(0, 1, 2, 3), history.epochs());
@@ -154,16 +159,20 @@ class EarlyStoppingTest {
 
     @Test
     void anUnloggedMetricNamesTheLoggedOnes() {
-        var stopping = new EarlyStopping("val_loss", "min", 2, 0, false);
+        var stopping = EarlyStopping.builder().monitor("val_loss").mode(Mode.MIN).patience(2).build();
         var e = assertThrows(IllegalArgumentException.class, () -> new Run().fit(3, stopping, 1.0));
         assertTrue(e.getMessage().contains("'val_loss'") && e.getMessage().contains("score"), e.getMessage());
     }
 
     @Test
-    void rejectsBadSettings() {
-        assertThrows(IllegalArgumentException.class, () -> new EarlyStopping("loss", "min", -1, 0, false));
-        assertThrows(IllegalArgumentException.class, () -> new EarlyStopping("loss", "min", 1, -0.1, false));
-        var e = assertThrows(IllegalArgumentException.class, () -> new EarlyStopping("loss", "lowest", 1, 0, false));
-        assertTrue(e.getMessage().contains("'lowest'"), e.getMessage());
+    void kerasDefaultsStopAtTheFirstEpochWithoutImprovementAndKeepTheLastWeights() {
+        Run run = new Run();
+        var stopping = EarlyStopping.builder().monitor("score").build();   // auto: "score" is minimized
+        History history = run.fit(10, stopping, 1.0, 0.8, 0.9, 0.5);
+        assertEquals(3, history.size(), "patience 0: epoch 3 (0.9 after 0.8) ends the run");
+        assertEquals(1, stopping.bestEpoch());
+        assertEquals(0.8, stopping.bestValue());
+        assertArrayEquals(run.weightsAfterEpoch.get(2).get("0.weight"), TrainFixtures.snapshot(run.model).get("0.weight"));
+        assertFalse(run.log.text().contains("restored"), run.log.text());
     }
 }

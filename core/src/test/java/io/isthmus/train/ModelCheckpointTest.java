@@ -50,8 +50,7 @@ class ModelCheckpointTest {
     void patternNamesTheEpochAndValidationLossOfEachFile(@TempDir Path dir) throws IOException {
         Sequential model = model();
         Trainer trainer = new Trainer(model, new CrossEntropyLoss(), new Adam(model.parameters(), 0.01));
-        var checkpoint = new ModelCheckpoint(dir + "/mlp-{epoch:02d}-{val_loss:.4f}.safetensors", "val_loss", "min",
-                false, false);
+        var checkpoint = ModelCheckpoint.builder(dir + "/mlp-{epoch:02d}-{val_loss:.4f}.safetensors").build();
         History history = trainer.fit(train(), 3, validation(), checkpoint);
 
         List<String> expected = new java.util.ArrayList<>();
@@ -75,7 +74,8 @@ class ModelCheckpointTest {
         var score = new TrainFixtures.ScriptedMetric("score", 3.0, 2.0, 2.5, 1.0, 1.5);
         Sequential model = model();
         Trainer trainer = new Trainer(model, new CrossEntropyLoss(), new Adam(model.parameters(), 0.01), score);
-        var best = new ModelCheckpoint(dir + "/best-{epoch:02d}-{score:.1f}.safetensors", "score", "min", true, false);
+        var best = ModelCheckpoint.builder(dir + "/best-{epoch:02d}-{score:.1f}.safetensors")
+                .monitor("score").mode(Mode.MIN).saveBestOnly(true).build();
         var saved = new java.util.ArrayList<float[]>();
         Callback weightsAfterEachEpoch = new Callback() {
             @Override
@@ -100,7 +100,8 @@ class ModelCheckpointTest {
         Sequential model = model();
         Trainer trainer = new Trainer(model, new CrossEntropyLoss(), new Adam(model.parameters(), 0.01), score);
         trainer.fit(train(), 5, null, score,
-                new ModelCheckpoint(dir + "/e{epoch}.safetensors", "score", "max", true, false));
+                ModelCheckpoint.builder(dir + "/e{epoch}.safetensors")
+                        .monitor("score").mode(Mode.MAX).saveBestOnly(true).build());
         assertEquals(List.of("e1.safetensors", "e2.safetensors", "e5.safetensors"), files(dir));
     }
 
@@ -111,7 +112,8 @@ class ModelCheckpointTest {
         Sequential first = model();
         Trainer trainer = new Trainer(first, new CrossEntropyLoss(), new Adam(first.parameters(), 0.01), score);
         trainer.fit(train(), 2, null, score,
-                new ModelCheckpoint(dir + "/best-{epoch}.safetensors", "score", "min", true, false));
+                ModelCheckpoint.builder(dir + "/best-{epoch}.safetensors")
+                        .monitor("score").mode(Mode.MIN).saveBestOnly(true).build());
         Path resumeFrom = dir.resolve("last.ckpt");
         trainer.saveCheckpoint(resumeFrom);
 
@@ -120,7 +122,8 @@ class ModelCheckpointTest {
         Trainer resumed = new Trainer(second, new CrossEntropyLoss(), new Adam(second.parameters(), 0.01), again);
         resumed.resume(resumeFrom);
         resumed.fit(train(), 4, null, again,
-                new ModelCheckpoint(dir + "/best-{epoch}.safetensors", "score", "min", true, false));
+                ModelCheckpoint.builder(dir + "/best-{epoch}.safetensors")
+                        .monitor("score").mode(Mode.MIN).saveBestOnly(true).build());
         // epoch 3 (1.5) is worse than epoch 1 (1.0), recorded in the resumed history
         assertEquals(List.of("best-1.safetensors", "best-4.safetensors", "last.ckpt"), files(dir));
     }
@@ -129,7 +132,7 @@ class ModelCheckpointTest {
     void weightsOnlyWritesAPlainStateDict(@TempDir Path dir) throws IOException {
         Sequential model = model();
         Trainer trainer = new Trainer(model, new CrossEntropyLoss(), new Adam(model.parameters(), 0.01));
-        trainer.fit(train(), 1, null, new ModelCheckpoint(dir + "/w.safetensors", "loss", "min", false, true));
+        trainer.fit(train(), 1, null, ModelCheckpoint.builder(dir + "/w.safetensors").saveWeightsOnly(true).build());
         SafeTensors read = SafeTensors.read(dir.resolve("w.safetensors"));
         assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias"), List.copyOf(read.tensors().keySet()));
         var loaded = model();
@@ -141,7 +144,7 @@ class ModelCheckpointTest {
     void aPatternNamingAnUnloggedMetricFailsClearly(@TempDir Path dir) {
         Sequential model = model();
         Trainer trainer = new Trainer(model, new CrossEntropyLoss(), new Adam(model.parameters(), 0.01));
-        var checkpoint = new ModelCheckpoint(dir + "/m-{epoch:02d}-{val_acc:.3f}.safetensors", "loss", "min", false, false);
+        var checkpoint = ModelCheckpoint.builder(dir + "/m-{epoch:02d}-{val_acc:.3f}.safetensors").build();
         var e = assertThrows(IllegalArgumentException.class, () -> trainer.fit(train(), 2, validation(), checkpoint));
         assertTrue(e.getMessage().contains("'val_acc'") && e.getMessage().contains("not logged")
                 && e.getMessage().contains("val_loss"), e.getMessage());

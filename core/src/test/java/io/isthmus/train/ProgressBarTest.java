@@ -28,10 +28,14 @@ class ProgressBarTest {
         return TrainFixtures.loader(TrainFixtures.blobs(40, 2, 2, 1.0, 1), 8, false, 0);
     }
 
+    private static ProgressBar to(TrainFixtures.Captured out, boolean interactive) {
+        return ProgressBar.builder().output(out.stream).interactive(interactive).build();
+    }
+
     @Test
     void nonInteractivePrintsOnePlainLinePerEpoch() {
         var out = new TrainFixtures.Captured();
-        History history = trainer().fit(data(), 3, null, new ProgressBar(out.stream, false));
+        History history = trainer().fit(data(), 3, null, to(out, false));
 
         List<String> lines = out.text().lines().toList();
         assertEquals(3, lines.size(), out.text());
@@ -49,7 +53,7 @@ class ProgressBarTest {
     @Test
     void validationMetricsFollowAndTimingsAreNotPrintedAsMetrics() {
         var out = new TrainFixtures.Captured();
-        trainer().fit(data(), 1, data(), new ProgressBar(out.stream, false));
+        trainer().fit(data(), 1, data(), to(out, false));
         String line = out.text().strip();
         assertTrue(line.matches("Epoch 1/1 - loss: \\S+ - accuracy: \\S+ - lr: \\S+ - val_loss: \\d\\.\\d{4}"
                 + " - val_accuracy: \\d\\.\\d{4} - \\d+\\.\\d{2}s"), line);
@@ -60,7 +64,7 @@ class ProgressBarTest {
         Trainer trainer = trainer();
         trainer.fit(data(), 2, null);
         var out = new TrainFixtures.Captured();
-        trainer.fit(data(), 4, null, new ProgressBar(out.stream, false));
+        trainer.fit(data(), 4, null, to(out, false));
         List<String> lines = out.text().lines().toList();
         assertEquals(2, lines.size());
         assertTrue(lines.get(0).startsWith("Epoch 3/4 - ") && lines.get(1).startsWith("Epoch 4/4 - "), out.text());
@@ -69,7 +73,7 @@ class ProgressBarTest {
     @Test
     void interactiveDrawsABarWithEtaAndRunningMetricsThenThePlainLine() {
         var out = new TrainFixtures.Captured();
-        History history = trainer().fit(data(), 2, null, new ProgressBar(out.stream, true));
+        History history = trainer().fit(data(), 2, null, to(out, true));
         String text = out.text();
         assertTrue(text.contains("\r"), "the bar redraws in place: " + text);
         assertTrue(text.contains("Epoch 1/2") && text.contains("Epoch 2/2"), text);

@@ -122,18 +122,21 @@ class ResumeTest {
         Path file = dir.resolve("stopping.safetensors");
         Run uninterrupted = TrainFixtures.singleThreaded(() -> {
             Run run = new Run(5, score);
-            run.trainer.fit(train(), 6, null, run.score, new EarlyStopping("score", "min", 2, 0, false));
+            run.trainer.fit(train(), 6, null, run.score,
+                    EarlyStopping.builder().monitor("score").mode(Mode.MIN).patience(2).build());
             return run;
         });
         assertEquals(4, uninterrupted.trainer.history().size(), "patience 2 after the best epoch 2");
 
         Run resumed = TrainFixtures.singleThreaded(() -> {
             Run first = new Run(5, score);
-            first.trainer.fit(train(), 3, null, first.score, new EarlyStopping("score", "min", 2, 0, false));
+            first.trainer.fit(train(), 3, null, first.score,
+                    EarlyStopping.builder().monitor("score").mode(Mode.MIN).patience(2).build());
             save(first.trainer, file);
             Run second = new Run(77, score);
             resume(second.trainer, file);
-            second.trainer.fit(train(), 6, null, second.score, new EarlyStopping("score", "min", 2, 0, false));
+            second.trainer.fit(train(), 6, null, second.score,
+                    EarlyStopping.builder().monitor("score").mode(Mode.MIN).patience(2).build());
             return second;
         });
         assertSameHistory(uninterrupted.trainer.history(), resumed.trainer.history());
@@ -151,7 +154,7 @@ class ResumeTest {
         Run uninterrupted = TrainFixtures.singleThreaded(() -> {
             Run run = new Run(5, score);
             run.trainer.fit(train(), 6, null, run.score,
-                    new ModelCheckpoint(dir + "/e{epoch}.ckpt", "score", "min", false, false), run.plateau);
+                    ModelCheckpoint.builder(dir + "/e{epoch}.ckpt").build(), run.plateau);
             return run;
         });
         assertEquals(0.02, uninterrupted.trainer.history().get("lr").get(2), "lowered after epoch 2");
@@ -218,7 +221,8 @@ class ResumeTest {
     private static final class Run {
         final Trainer trainer;
         final TrainFixtures.ScriptedMetric score;
-        final ReduceLROnPlateau plateau = new ReduceLROnPlateau("score", "min", 0.5, 1, 0, 2, 0.001);
+        final ReduceLROnPlateau plateau = ReduceLROnPlateau.builder().monitor("score").mode(Mode.MIN)
+                .factor(0.5).patience(1).minDelta(0).cooldown(2).minLr(0.001).build();
 
         Run(long seed, double[] values) {
             Seeds.set(seed);

@@ -3,6 +3,7 @@ package io.isthmus.examples.mlp;
 import io.isthmus.data.Subset;
 import io.isthmus.train.EarlyStopping;
 import io.isthmus.train.History;
+import io.isthmus.train.Mode;
 import io.isthmus.train.ModelCheckpoint;
 import io.isthmus.train.ProgressBar;
 import io.isthmus.train.Trainer;
@@ -64,7 +65,8 @@ public final class MlpCallbacksCommand implements Callable<Integer> {
                 1 - validationFraction, validationFraction);
         System.out.printf("training on %d images, validating on %d (seeded random split)%n",
                 split.get(0).size(), split.get(1).size());
-        EarlyStopping earlyStopping = new EarlyStopping("val_loss", "min", patience, 0, true);
+        EarlyStopping earlyStopping = EarlyStopping.builder().monitor("val_loss").mode(Mode.MIN).patience(patience)
+                .restoreBestWeights(true).build();
         ModelCheckpoint bestCheckpoint = ModelCheckpoint.bestOnValidationLoss(
                 checkpointDir.resolve(CHECKPOINT_NAME).toString());
         History history = trainer.fit(options.trainLoader(split.get(0)), epochs, options.evalLoader(split.get(1)),

@@ -59,7 +59,7 @@ public final class MlpCommand implements Callable<Integer> {
         List<Callback> callbacks = new ArrayList<>(List.of(new ProgressBar()));
         if (checkpoint != null) {
             // A fixed path saved after every epoch: the latest state, whatever the loss did.
-            callbacks.add(new ModelCheckpoint(checkpoint.toString(), "loss", "min", false, false));
+            callbacks.add(ModelCheckpoint.builder(checkpoint.toString()).build());
         }
         DataLoader test = options.evalLoader(setup.images().test());
         History history = trainer.fit(options.trainLoader(setup.images().train()), epochs, test,
