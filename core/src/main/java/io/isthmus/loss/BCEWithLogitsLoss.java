@@ -1,5 +1,6 @@
 package io.isthmus.loss;
 
+import io.isthmus.ops.Broadcast;
 import io.isthmus.tensor.Shape;
 import io.isthmus.tensor.AnyTensor;
 import io.isthmus.tensor.Tensor;
@@ -99,13 +100,7 @@ public final class BCEWithLogitsLoss implements Loss {
             throw new IllegalArgumentException("binary_cross_entropy_with_logits: posWeight " + Shape.str(pwShape)
                     + " does not broadcast to input " + Shape.str(shape));
         }
-        int[] index = Shape.broadcastIndex(pwShape, shape);
-        float[] source = posWeight.data();
-        float[] out = new float[index.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = source[index[i]];
-        }
-        return out;
+        return Broadcast.expand(posWeight.data(), pwShape, shape);
     }
 
     /** log(1 + exp(-x)) without overflow: log1p(exp(-|x|)) + max(-x, 0). */

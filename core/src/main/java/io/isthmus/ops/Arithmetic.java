@@ -48,11 +48,7 @@ public final class Arithmetic {
                 apply(k, kind, x, off, y, 0, out, off, block);
             }
         } else {
-            int[] ai = Shape.broadcastIndex(aShape, outShape);
-            int[] bi = Shape.broadcastIndex(bShape, outShape);
-            for (int i = 0; i < out.length; i++) {
-                out[i] = scalar(kind, x[ai[i]], y[bi[i]]);
-            }
+            Broadcast.binary(x, aShape, y, bShape, out, outShape, runs(k, kind));
         }
         String op = kind.name().toLowerCase();
         return Tensor.result(out, outShape, op, (gradOut, grads) -> {
@@ -99,12 +95,43 @@ public final class Arithmetic {
         }
     }
 
-    private static float scalar(Kind kind, float x, float y) {
-        return switch (kind) {
-            case ADD -> x + y;
-            case SUB -> x - y;
-            case MUL -> x * y;
-            case DIV -> x / y;
+    /**
+     * One run of a broadcast: both sides advancing is the kernel; one side repeating a scalar
+     * is a scalar kernel where one exists (x - c is exactly x + (-c), c * y is y * c), a loop otherwise.
+     */
+    private static Broadcast.RunKernel runs(Elementwise k, Kind kind) {
+        return (x, xOff, xStep, y, yOff, yStep, out, outOff, n) -> {
+            if (xStep == 1 && yStep == 1) {
+                apply(k, kind, x, xOff, y, yOff, out, outOff, n);
+            } else if (yStep == 0) {
+                float c = y[yOff];
+                switch (kind) {
+                    case ADD -> k.addScalar(c, x, xOff, out, outOff, n);
+                    case SUB -> k.addScalar(-c, x, xOff, out, outOff, n);
+                    case MUL -> k.scale(c, x, xOff, out, outOff, n);
+                    case DIV -> {
+                        for (int i = 0; i < n; i++) {
+                            out[outOff + i] = x[xOff + i] / c;
+                        }
+                    }
+                }
+            } else {
+                float c = x[xOff];
+                switch (kind) {
+                    case ADD -> k.addScalar(c, y, yOff, out, outOff, n);
+                    case SUB -> {
+                        for (int i = 0; i < n; i++) {
+                            out[outOff + i] = c - y[yOff + i];
+                        }
+                    }
+                    case MUL -> k.scale(c, y, yOff, out, outOff, n);
+                    case DIV -> {
+                        for (int i = 0; i < n; i++) {
+                            out[outOff + i] = c / y[yOff + i];
+                        }
+                    }
+                }
+            }
         };
     }
 
@@ -115,31 +142,30 @@ public final class Arithmetic {
             Ops.kernels().mul(g, 0, other, 0, result, 0, g.length);
             return result;
         }
-        int[] index = Shape.broadcastIndex(otherShape, outShape);
-        for (int i = 0; i < g.length; i++) {
-            result[i] = g[i] * other[index[i]];
-        }
+        Broadcast.binary(g, outShape, other, otherShape, result, outShape, runs(Ops.kernels(), Kind.MUL));
         return result;
     }
 
+    /** g / divisor, divisor broadcast from divisorShape to outShape. */
     private static float[] quotient(float[] g, float[] divisor, int[] divisorShape, int[] outShape) {
         float[] result = new float[g.length];
-        int[] index = Shape.broadcastIndex(divisorShape, outShape);
-        for (int i = 0; i < g.length; i++) {
-            result[i] = g[i] / divisor[index[i]];
-        }
+        Broadcast.binary(g, outShape, divisor, divisorShape, result, outShape, runs(Ops.kernels(), Kind.DIV));
         return result;
     }
 
     /** d(x / y)/dy = -g x / y^2. */
     private static float[] divGradB(float[] g, float[] x, int[] xShape, float[] y, int[] yShape, int[] outShape) {
         float[] result = new float[g.length];
-        int[] xi = Shape.broadcastIndex(xShape, outShape);
-        int[] yi = Shape.broadcastIndex(yShape, outShape);
-        for (int i = 0; i < g.length; i++) {
-            float yv = y[yi[i]];
-            result[i] = -g[i] * x[xi[i]] / (yv * yv);
-        }
+        Broadcast plan = Broadcast.plan(outShape, xShape, yShape);
+        int n = plan.run();
+        int xStep = plan.step(0);
+        int yStep = plan.step(1);
+        plan.forEachRun((outOff, xOff, yOff, unused) -> {
+            for (int i = 0; i < n; i++) {
+                float yv = y[yOff + i * yStep];
+                result[outOff + i] = -g[outOff + i] * x[xOff + i * xStep] / (yv * yv);
+            }
+        });
         return result;
     }
 

@@ -35,16 +35,11 @@ final class Ops {
         }
     }
 
-    /** Sums {@code g} (of shape {@code from}) down to {@code to}, the shape it was broadcast from. */
+    /** Sums {@code g} (of shape {@code from}) down to {@code to}, the shape it was broadcast from; g itself when they agree. */
     static float[] sumToShape(float[] g, int[] from, int[] to) {
         if (Arrays.equals(from, to)) {
             return g;
         }
-        float[] reduced = new float[Shape.numel(to)];
-        int[] index = Shape.broadcastIndex(to, from);
-        for (int i = 0; i < g.length; i++) {
-            reduced[index[i]] += g[i];
-        }
-        return reduced;
+        return Broadcast.sumTo(g, from, to);
     }
 }

@@ -61,20 +61,17 @@ public final class Reductions {
             throw new IllegalArgumentException("mean over empty axes " + Arrays.toString(axes) + " of shape " + Shape.str(shape));
         }
         float scale = mean ? 1f / count : 1f;
-        int[] index = Shape.broadcastIndex(kept, shape);
-        float[] xd = x.data();
-        float[] out = new float[Shape.numel(kept)];
-        for (int i = 0; i < xd.length; i++) {
-            out[index[i]] += xd[i];
-        }
+        // the kept shape broadcasts back to x's: the sum is a broadcast's backward, the gradient its forward
+        float[] out = Broadcast.sumTo(x.data(), shape, kept);
         if (mean) {
             Ops.kernels().scale(scale, out, 0, out, 0, out.length);
         }
         int[] outShape = keepDim ? kept : dropAxes(shape, reduced);
         return Tensor.result(out, outShape, mean ? "mean" : "sum", (gradOut, grads) -> {
             float[] g = grads.overwrite(x);
-            for (int i = 0; i < g.length; i++) {
-                g[i] = gradOut[index[i]] * scale;
+            Broadcast.expandInto(gradOut, kept, shape, g);
+            if (mean) {
+                Ops.kernels().scale(scale, g, 0, g, 0, g.length);
             }
         }, x);
     }

@@ -64,37 +64,6 @@ public final class Shape {
         return out;
     }
 
-    /**
-     * For every element of {@code out} shape, the index of the element of {@code in} that
-     * broadcasts to it (in's shape right-aligned to out's). in: broadcastable to out.
-     */
-    public static int[] broadcastIndex(int[] in, int[] out) {
-        int rank = out.length;
-        int[] inStrides = strides(in);
-        int[] stridesInOut = new int[rank];
-        for (int d = 0; d < rank; d++) {
-            int di = d - (rank - in.length);
-            stridesInOut[d] = di < 0 || in[di] == 1 ? 0 : inStrides[di];
-        }
-        int total = numel(out);
-        int[] index = new int[total];
-        int[] counter = new int[rank];
-        int offset = 0;
-        for (int i = 0; i < total; i++) {
-            index[i] = offset;
-            for (int d = rank - 1; d >= 0; d--) {
-                counter[d]++;
-                offset += stridesInOut[d];
-                if (counter[d] < out[d]) {
-                    break;
-                }
-                offset -= stridesInOut[d] * counter[d];
-                counter[d] = 0;
-            }
-        }
-        return index;
-    }
-
     /** Row-major flat position of a full index; names the index and shape when it does not fit. */
     public static int flatIndex(int[] index, int[] shape) {
         if (index.length != shape.length) {

@@ -3,10 +3,14 @@ package io.isthmus.tensor;
 import io.isthmus.kernels.elementwise.Elementwise;
 import io.isthmus.ops.Activations;
 import io.isthmus.ops.Arithmetic;
+import io.isthmus.ops.Extrema;
+import io.isthmus.ops.Masking;
 import io.isthmus.ops.MatMul;
+import io.isthmus.ops.MathOps;
 import io.isthmus.ops.Reductions;
 import io.isthmus.ops.ShapeOps;
 import io.isthmus.ops.Softmax;
+import io.isthmus.ops.ValuesAndIndices;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -376,7 +380,7 @@ public final class Tensor implements AnyTensor {
     }
 
     public Tensor neg() {
-        return Arithmetic.mulScalar(this, -1f);
+        return MathOps.neg(this);
     }
 
     public Tensor matmul(Tensor other) {
@@ -425,6 +429,88 @@ public final class Tensor implements AnyTensor {
 
     public Tensor logSoftmax(int axis) {
         return Softmax.logSoftmax(this, axis);
+    }
+
+    // ---- math, extrema and masking (ops MathOps, Extrema, Masking) ----------------------------
+
+    public Tensor exp() {
+        return MathOps.exp(this);
+    }
+
+    public Tensor log() {
+        return MathOps.log(this);
+    }
+
+    public Tensor sqrt() {
+        return MathOps.sqrt(this);
+    }
+
+    public Tensor pow(float exponent) {
+        return MathOps.pow(this, exponent);
+    }
+
+    /** this ^ exponent elementwise, with broadcasting. */
+    public Tensor pow(Tensor exponent) {
+        return MathOps.pow(this, exponent);
+    }
+
+    public Tensor abs() {
+        return MathOps.abs(this);
+    }
+
+    /** Limited to [min, max]; pass an infinity to leave a side open. */
+    public Tensor clamp(float min, float max) {
+        return MathOps.clamp(this, min, max);
+    }
+
+    /** Elementwise larger of this and other, with broadcasting. */
+    public Tensor maximum(Tensor other) {
+        return Extrema.maximum(this, other);
+    }
+
+    /** Elementwise smaller of this and other, with broadcasting. */
+    public Tensor minimum(Tensor other) {
+        return Extrema.minimum(this, other);
+    }
+
+    /** The largest element, []. */
+    public Tensor max() {
+        return Extrema.max(this);
+    }
+
+    /** The smallest element, []. */
+    public Tensor min() {
+        return Extrema.min(this);
+    }
+
+    /** The largest element along an axis and its position there. */
+    public ValuesAndIndices max(int axis, boolean keepDim) {
+        return Extrema.max(this, axis, keepDim);
+    }
+
+    /** The smallest element along an axis and its position there. */
+    public ValuesAndIndices min(int axis, boolean keepDim) {
+        return Extrema.min(this, axis, keepDim);
+    }
+
+    /** This where the condition is nonzero, other elsewhere (PyTorch's {@code x.where(cond, y)}), with broadcasting. */
+    public Tensor where(IndexTensor condition, Tensor other) {
+        return Masking.where(condition, this, other);
+    }
+
+    /** value wherever the mask (broadcastable to this shape) is nonzero. */
+    public Tensor maskedFill(IndexTensor mask, float value) {
+        return Masking.maskedFill(this, mask, value);
+    }
+
+    /** Lower triangle of the last two axes (j - i <= diagonal), zeros above. */
+    public Tensor tril(int diagonal) {
+        return Masking.tril(this, diagonal);
+    }
+
+    /** Upper triangle of the last two axes (j - i >= diagonal), zeros below. */
+    public Tensor triu(int diagonal) {
+        return Masking.triu(this, diagonal);
     }
 
     @Override
