@@ -513,6 +513,74 @@ public final class Tensor implements AnyTensor {
         return Masking.triu(this, diagonal);
     }
 
+    // ---- indexing, joining and splitting, batched matmul (io.isthmus.ops Indexing, ArgExtrema,
+    //      Joining, Views, MatMul); matmul above batches over broadcast leading dims --------------
+
+    /** PyTorch's gather along {@code axis}; index: this rank, result: index's shape. */
+    public Tensor gather(int axis, IndexTensor index) {
+        return io.isthmus.ops.Indexing.gather(this, axis, index);
+    }
+
+    /** The slices at {@code index} (one-dimensional) along {@code axis}. */
+    public Tensor indexSelect(int axis, IndexTensor index) {
+        return io.isthmus.ops.Indexing.indexSelect(this, axis, index);
+    }
+
+    /** A copy of this with {@code src} added at {@code index} along {@code axis} (PyTorch's scatter_add). */
+    public Tensor scatterAdd(int axis, IndexTensor index, Tensor src) {
+        return io.isthmus.ops.Indexing.scatterAdd(this, axis, index, src);
+    }
+
+    /** Flat position of the largest element (the first on ties); result: []. */
+    public IndexTensor argmax() {
+        return io.isthmus.ops.ArgExtrema.argmax(this);
+    }
+
+    /** Position of the largest element along {@code axis}. */
+    public IndexTensor argmax(int axis, boolean keepDim) {
+        return io.isthmus.ops.ArgExtrema.argmax(this, axis, keepDim);
+    }
+
+    /** Flat position of the smallest element (the first on ties); result: []. */
+    public IndexTensor argmin() {
+        return io.isthmus.ops.ArgExtrema.argmin(this);
+    }
+
+    /** Position of the smallest element along {@code axis}. */
+    public IndexTensor argmin(int axis, boolean keepDim) {
+        return io.isthmus.ops.ArgExtrema.argmin(this, axis, keepDim);
+    }
+
+    /** {@code length} elements along {@code axis} from {@code start} (negative counts from the end). */
+    public Tensor narrow(int axis, int start, int length) {
+        return io.isthmus.ops.Views.narrow(this, axis, start, length);
+    }
+
+    /** Broadcast to {@code shape} (size-1 axes grow, new axes in front, -1 keeps a size). */
+    public Tensor expand(int... shape) {
+        return io.isthmus.ops.Views.expand(this, shape);
+    }
+
+    /** PyTorch's chunk: up to {@code chunks} parts along {@code axis}. */
+    public Tensor[] chunk(int chunks, int axis) {
+        return io.isthmus.ops.Joining.chunk(this, chunks, axis);
+    }
+
+    /** Consecutive parts of the given sizes along {@code axis} (they must add up to its size). */
+    public Tensor[] split(int axis, int... sizes) {
+        return io.isthmus.ops.Joining.split(this, axis, sizes);
+    }
+
+    /** Joins equal-shaped tensors along a new axis at {@code axis}. */
+    public static Tensor stack(int axis, Tensor... tensors) {
+        return io.isthmus.ops.Joining.stack(axis, tensors);
+    }
+
+    /** Joins tensors along the existing axis {@code axis}. */
+    public static Tensor concat(int axis, Tensor... tensors) {
+        return ShapeOps.concat(axis, tensors);
+    }
+
     @Override
     public String toString() {
         StringBuilder text = new StringBuilder("Tensor").append(Shape.str(shape));

@@ -18,7 +18,6 @@ final class NotImplementedGoldenCases {
             Map.entry("conv2d_3x3_s1_p1", "conv2d"),
             Map.entry("conv2d_3x3_s2_p1", "conv2d"),
             Map.entry("conv2d_5x5_s1_p0", "conv2d"),
-            Map.entry("embedding", "embedding"),
             Map.entry("global_avgpool", "global_avgpool"),
             Map.entry("gru", "gru"),
             Map.entry("layernorm", "layernorm"),

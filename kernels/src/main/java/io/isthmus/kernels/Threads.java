@@ -23,6 +23,12 @@ public final class Threads {
     private static final int CORES = Runtime.getRuntime().availableProcessors();
     private static final ForkJoinPool POOL = new ForkJoinPool(Math.max(CORES, 2));
     private static volatile int count = initialCount();
+    /**
+     * Set on a thread while it runs tasks of {@link #parallelFor}: the kernels such a task calls
+     * see {@link #count()} = 1 and run on that thread alone, since the other threads are busy with
+     * the other tasks (a batch of GEMMs split by product, each product on one core).
+     */
+    private static final ThreadLocal<boolean[]> IN_TASK = ThreadLocal.withInitial(() -> new boolean[1]);
 
     private Threads() {
     }
@@ -49,9 +55,12 @@ public final class Threads {
         }
     }
 
-    /** How many threads kernels may use. */
+    /**
+     * How many threads kernels may use: the configured count, or 1 on a thread that is running a
+     * task of {@link #parallelFor} (the work is already split; a kernel must not split it again).
+     */
     public static int count() {
-        return count;
+        return IN_TASK.get()[0] ? 1 : count;
     }
 
     /** Sets how many threads kernels (and OpenBLAS) may use. */
@@ -68,10 +77,11 @@ public final class Threads {
 
     /**
      * Runs {@code body(task)} for task in [0, tasks), spread over at most {@link #count()} threads;
-     * inline when there is one task or one thread. Returns when all are done.
+     * inline when there is one task or one thread. Returns when all are done. While a thread runs
+     * tasks, {@link #count()} is 1 on it, so the kernels a task calls stay on its thread.
      */
     public static void parallelFor(int tasks, IntConsumer body) {
-        int threads = Math.min(count, tasks);
+        int threads = Math.min(count(), tasks);
         if (threads <= 1) {
             for (int t = 0; t < tasks; t++) {
                 body.accept(t);
@@ -80,9 +90,7 @@ public final class Threads {
         }
         if (ForkJoinTask.inForkJoinPool()) {
             // Already on a worker (nested parallelism): stay on this thread.
-            for (int t = 0; t < tasks; t++) {
-                body.accept(t);
-            }
+            runTasks(0, tasks, body);
             return;
         }
         ForkJoinTask<?>[] forked = new ForkJoinTask<?>[threads - 1];
@@ -90,18 +98,25 @@ public final class Threads {
         for (int w = 1; w < threads; w++) {
             int from = (int) ((long) tasks * w / threads);
             int to = (int) ((long) tasks * (w + 1) / threads);
-            forked[w - 1] = POOL.submit(() -> {
-                for (int t = from; t < to; t++) {
-                    body.accept(t);
-                }
-            });
+            forked[w - 1] = POOL.submit(() -> runTasks(from, to, body));
         }
-        int firstEnd = (int) ((long) tasks / threads);
-        for (int t = 0; t < firstEnd; t++) {
-            body.accept(t);
-        }
+        runTasks(0, (int) ((long) tasks / threads), body);
         for (ForkJoinTask<?> task : forked) {
             task.join();
+        }
+    }
+
+    /** body(t) for t in [from, to) on this thread, marked as running tasks (restored after, for nesting). */
+    private static void runTasks(int from, int to, IntConsumer body) {
+        boolean[] inTask = IN_TASK.get();
+        boolean outer = inTask[0];
+        inTask[0] = true;
+        try {
+            for (int t = from; t < to; t++) {
+                body.accept(t);
+            }
+        } finally {
+            inTask[0] = outer;
         }
     }
 }

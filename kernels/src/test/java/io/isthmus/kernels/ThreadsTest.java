@@ -49,6 +49,26 @@ class ThreadsTest {
     }
 
     @Test
+    void kernelsCalledFromATaskSeeOneThreadAndTheCallerGetsItsCountBack() {
+        Threads.set(2);
+        int tasks = 6;
+        AtomicIntegerArray seen = new AtomicIntegerArray(tasks);
+        AtomicIntegerArray nestedOnSameThread = new AtomicIntegerArray(tasks);
+        Threads.parallelFor(tasks, t -> {
+            seen.set(t, Threads.count());
+            Thread mine = Thread.currentThread();
+            boolean[] same = {true};
+            Threads.parallelFor(4, inner -> same[0] &= Thread.currentThread() == mine);
+            nestedOnSameThread.set(t, same[0] ? 1 : 0);
+        });
+        for (int t = 0; t < tasks; t++) {
+            assertEquals(1, seen.get(t), "Threads.count() inside task " + t);
+            assertEquals(1, nestedOnSameThread.get(t), "nested parallelFor of task " + t + " left its thread");
+        }
+        assertEquals(2, Threads.count(), "count after parallelFor on the calling thread");
+    }
+
+    @Test
     void rejectsNonPositiveCounts() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Threads.set(0));
         assertTrue(e.getMessage().contains("0"), e.getMessage());
