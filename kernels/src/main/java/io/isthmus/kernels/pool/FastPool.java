@@ -36,13 +36,20 @@ public final class FastPool implements PoolKernel {
 
     /** First window tap index k with start + k * dilation >= 0. */
     private static int firstTap(int start, int dilation) {
-        return start >= 0 ? 0 : (-start + dilation - 1) / dilation;
+        if (start >= 0) {
+            return 0;
+        }
+        // no integer division for dense windows: it would cost more than a 2x2 window's taps
+        return dilation == 1 ? -start : (-start + dilation - 1) / dilation;
     }
 
     /** One past the last window tap index k < kernel with start + k * dilation < size. */
     private static int endTap(int start, int dilation, int kernel, int size) {
         int last = size - 1 - start;
-        return last < 0 ? 0 : Math.min(kernel, last / dilation + 1);
+        if (last < 0) {
+            return 0;
+        }
+        return Math.min(kernel, dilation == 1 ? last + 1 : last / dilation + 1);
     }
 
     @Override
