@@ -64,6 +64,25 @@ public record StoredTensor(DType dtype, int[] shape, float[] floats, long[] long
     }
 
     /**
+     * An I64 tensor of {@code tensor}'s shape and values, which must be whole numbers (a counter
+     * kept as float32, such as BatchNorm's num_batches_tracked); fails naming {@code name}, the
+     * value and where it is otherwise.
+     */
+    public static StoredTensor wholeNumbers(String name, Tensor tensor) {
+        float[] values = tensor.data();
+        long[] out = new long[values.length];
+        for (int i = 0; i < out.length; i++) {
+            float v = values[i];
+            if (v != Math.rint(v) || Float.isInfinite(v)) {
+                throw new IllegalArgumentException("'" + name + "' is stored as I64 but holds " + v + " at "
+                        + Arrays.toString(Shape.unflatten(i, tensor.shape())) + " of " + Shape.str(tensor.shape()));
+            }
+            out[i] = (long) v;
+        }
+        return new StoredTensor(DType.I64, tensor.shape(), null, out);
+    }
+
+    /**
      * An I64 tensor (PyTorch's index dtype, {@code torch.long}) of {@code indices}' shape and
      * values, converted to longs.
      */

@@ -35,6 +35,11 @@ public class Dropout extends Layer implements RandomState {
         }
         SplittableRandom random = new SplittableRandom(seed + calls * GOLDEN_GAMMA);
         calls++;
+        return drop(input, p, random);
+    }
+
+    /** The training-mode mask applied to input: each element here; subclasses drop larger units (channels). */
+    protected Tensor drop(Tensor input, float p, SplittableRandom random) {
         return io.isthmus.ops.Dropout.dropout(input, p, random);
     }
 

@@ -1,6 +1,7 @@
 package io.isthmus.nn;
 
 import io.isthmus.io.SafeTensors;
+import io.isthmus.io.StoredTensor;
 import io.isthmus.tensor.Shape;
 import io.isthmus.tensor.Tensor;
 
@@ -11,8 +12,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -34,6 +37,8 @@ public abstract class Module {
     private final Map<String, Tensor> parameters = new LinkedHashMap<>();
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
+    /** Own buffers that hold whole numbers (PyTorch int64 buffers such as num_batches_tracked). */
+    private final Set<String> integerBuffers = new HashSet<>();
     private boolean training = true;
 
     /**
@@ -57,6 +62,25 @@ public abstract class Module {
         checkName(name);
         buffers.put(name, buffer);
         return buffer;
+    }
+
+    /**
+     * Registers a buffer that PyTorch keeps as int64, such as BatchNorm's {@code num_batches_tracked}:
+     * held here as a float32 tensor (whole numbers are exact up to 2^24), loaded from a file of any
+     * dtype like every entry, and written by {@link #save} as I64, as PyTorch writes it.
+     */
+    protected final Tensor registerIntegerBuffer(String name, Tensor buffer) {
+        registerBuffer(name, buffer);
+        integerBuffers.add(name);
+        return buffer;
+    }
+
+    /** The {@link #stateDict()} names of buffers registered with {@link #registerIntegerBuffer}. */
+    public Set<String> integerStateKeys() {
+        Set<String> keys = new TreeSet<>();
+        namedModules().forEach((path, module) ->
+                module.integerBuffers.forEach(name -> keys.add(path.isEmpty() ? name : path + "." + name)));
+        return keys;
     }
 
     /** Registers a submodule under {@code name}; its entries appear as {@code name.*}. */
@@ -219,7 +243,7 @@ public abstract class Module {
 
     /**
      * Writes this module's weights (parameters and buffers, {@link #stateDict()} names and PyTorch
-     * layouts) to a safetensors file, atomically; PyTorch reads it with
+     * layouts; integer buffers as I64) to a safetensors file, atomically; PyTorch reads it with
      * {@code safetensors.torch.load_file}. For a training run that can resume, use a trainer's
      * checkpoint instead, which also holds the optimizer state and the epoch.
      */
@@ -228,7 +252,11 @@ public abstract class Module {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        SafeTensors.ofTensors(stateDict(), Map.of("format", "pt")).write(file);
+        Set<String> integers = integerStateKeys();
+        Map<String, StoredTensor> stored = new LinkedHashMap<>();
+        stateDict().forEach((name, t) ->
+                stored.put(name, integers.contains(name) ? StoredTensor.wholeNumbers(name, t) : StoredTensor.of(t)));
+        new SafeTensors(stored, Map.of("format", "pt")).write(file);
     }
 
     /**
