@@ -10,7 +10,7 @@ public enum Backend {
     SIMD,
     /** OpenBLAS through Panama (GEMM only; elementwise kernels stay on SIMD). */
     BLAS,
-    /** Per shape, the faster of SIMD and BLAS from measured crossovers. */
+    /** Per shape class, the faster of SIMD and BLAS, timed on this machine at the class's first call (see AutoGemm). */
     AUTO;
 
     public static final String PROPERTY = "isthmus.backend";

@@ -48,7 +48,9 @@ public final class Kernels {
      * each kernel starts warming up at its first call (running its bit-identical scalar twin
      * until then); with {@code -Disthmus.warmup=false} or without SIMD it does nothing. When the
      * backend calls OpenBLAS, it also makes one product through it here (about 5 ms): the first
-     * call links the downcall and faults in OpenBLAS's work buffers.
+     * call links the downcall and faults in OpenBLAS's work buffers. With GEMM {@code auto}, a
+     * second daemon thread ({@code isthmus-gemm-warmup}) brings the SIMD GEMM to compiled speed,
+     * so that auto's first per-shape measurement does not wait for the JIT.
      */
     public static void warmUp() {
         // a trainer calls this for users who would not; once per process is enough
@@ -59,6 +61,16 @@ public final class Kernels {
         if (Holder.SELECTION.backend != Backend.SIMD) {
             blasGemm().ifPresent(Kernels::firstBlasCall);
         }
+        if (Holder.SELECTION.backend == Backend.AUTO && warmupAllowed()) {
+            // Auto's first measurement needs the SIMD GEMM compiled; get that going during data loading.
+            autoGemmInstance().ifPresent(auto -> Thread.ofPlatform().daemon().name("isthmus-gemm-warmup")
+                    .start(auto::compileSimd));
+        }
+    }
+
+    /** {@code -Disthmus.warmup=false} turns background compilation off (the SIMD kernels check it the same way). */
+    private static boolean warmupAllowed() {
+        return !System.getProperty("isthmus.warmup", "true").trim().equals("false");
     }
 
     /** One mid-size product, C = A B on [256, 256] zeros, whose result is not used. */
@@ -105,13 +117,34 @@ public final class Kernels {
         };
     }
 
+    /**
+     * The process's one {@link AutoGemm} when both SIMD and OpenBLAS are there (every caller sees
+     * the same per-shape decisions), else whichever of them exists, else the reference.
+     */
     private static Gemm autoGemm() {
-        Optional<Gemm> simd = simd().map(SimdKernels::gemm);
-        Optional<Gemm> blas = blasGemm();
-        if (simd.isPresent() && blas.isPresent()) {
-            return new AutoGemm(simd.get(), blas.get());
+        return AutoHolder.AUTO.map(Gemm.class::cast)
+                .or(() -> simd().map(SimdKernels::gemm))
+                .or(Kernels::blasGemm)
+                .orElseGet(ReferenceGemm::new);
+    }
+
+    /** The shared {@link AutoGemm}, or empty when SIMD or OpenBLAS is missing (auto then has nothing to choose). */
+    public static Optional<AutoGemm> autoGemmInstance() {
+        return AutoHolder.AUTO;
+    }
+
+    private static final class AutoHolder {
+        static final Optional<AutoGemm> AUTO = createAuto();
+
+        private static Optional<AutoGemm> createAuto() {
+            Optional<SimdKernels> simd = simd();
+            Optional<OpenBlas> blas = OpenBlas.instance();
+            if (simd.isEmpty() || blas.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(AutoGemm.persistent(simd.get().gemm(), new BlasGemm(blas.get()),
+                    simd.get().vectorBits(), blas.get().config(), blas.get().coreName()));
         }
-        return simd.or(() -> blas).orElseGet(ReferenceGemm::new);
     }
 
     private record Selection(Backend backend, Gemm gemm, Elementwise elementwise, String description) {
