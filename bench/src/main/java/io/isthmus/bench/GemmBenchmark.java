@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -24,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * C = op(A) * op(B) (alpha 1, beta 0) per implementation, shape (m x n x k), thread count and
  * layout: NN by default; NT is a Linear layer's forward {@code x W^T}, TN its weight gradient
  * {@code dy^T x} ({@code -p layout=NT,TN}). GFLOPS = 2 M K N / time; {@code bench/gemm-table.py}
- * turns JMH's JSON into the README table.
+ * turns JMH's JSON into the README table. For {@code auto}, the setup decides the shape's class
+ * first ({@code AutoGemm.prepare}) and prints the decision.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -69,6 +71,14 @@ public class GemmBenchmark {
         a = randomArray(random, size.m() * size.k());
         b = randomArray(random, size.k() * size.n());
         c = new float[size.m() * size.n()];
+        if (impl.equals("auto")) {
+            // Auto's steady state: its choice for this shape timed on a compiled, quiet JVM (or taken
+            // from the decision file), as a long run gets it; without this, a fork whose decision
+            // file lacks the shape would run it provisionally on OpenBLAS (see AutoGemm).
+            Kernels.autoGemmInstance().ifPresent(auto -> auto
+                    .prepare(transA, transB, size.m(), size.n(), size.k(), Duration.ofMinutes(2))
+                    .ifPresent(decision -> System.out.println("auto: " + decision)));
+        }
     }
 
     private static float[] randomArray(SplittableRandom random, int length) {

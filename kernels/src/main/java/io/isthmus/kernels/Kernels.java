@@ -49,8 +49,9 @@ public final class Kernels {
      * until then); with {@code -Disthmus.warmup=false} or without SIMD it does nothing. When the
      * backend calls OpenBLAS, it also makes one product through it here (about 5 ms): the first
      * call links the downcall and faults in OpenBLAS's work buffers. With GEMM {@code auto}, a
-     * second daemon thread ({@code isthmus-gemm-warmup}) brings the SIMD GEMM to compiled speed,
-     * so that auto's first per-shape measurement does not wait for the JIT.
+     * second daemon thread ({@code isthmus-gemm-warmup}) compiles the SIMD GEMM, so that auto can
+     * time it against OpenBLAS from then on (see {@link AutoGemm}: a shape class met before that
+     * runs on OpenBLAS in this process).
      */
     public static void warmUp() {
         // a trainer calls this for users who would not; once per process is enough
@@ -62,9 +63,8 @@ public final class Kernels {
             blasGemm().ifPresent(Kernels::firstBlasCall);
         }
         if (Holder.SELECTION.backend == Backend.AUTO && warmupAllowed()) {
-            // Auto's first measurement needs the SIMD GEMM compiled; get that going during data loading.
-            autoGemmInstance().ifPresent(auto -> Thread.ofPlatform().daemon().name("isthmus-gemm-warmup")
-                    .start(auto::compileSimd));
+            // Auto times the SIMD GEMM only once compiled; get that going during data loading.
+            autoGemmInstance().ifPresent(AutoGemm::warmUp);
         }
     }
 

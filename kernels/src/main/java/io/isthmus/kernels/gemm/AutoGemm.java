@@ -2,56 +2,91 @@ package io.isthmus.kernels.gemm;
 
 import io.isthmus.kernels.Threads;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * Per shape, the faster of SIMD and OpenBLAS on the machine that runs, as measured there.
  *
  * <p>Each call is put in a {@link ShapeClass} (layout, thread count bucket, power-of-two buckets
  * of m, n and k; an int computed and looked up without allocating). The first call of a class
- * decides for it, once, and the decision holds for the rest of the process: SIMD and OpenBLAS
- * sum in different orders, so switching later would make results depend on when the switch
- * happened, and training runs must repeat bit for bit. In that first call, before the product
- * itself runs:
+ * fixes its backend for the rest of the process: SIMD and OpenBLAS sum in different orders, so a
+ * switch would make results depend on when it happened, and two runs in one process (a resumed
+ * training and an uninterrupted one, say) must agree bit for bit. That first call decides, before
+ * the product itself runs, by the first of:
  * <ol>
- *   <li>products of at most {@link #UNMEASURED_WORK} multiply-adds go to SIMD unmeasured (the
- *       Panama downcall alone costs more than their arithmetic);</li>
- *   <li>a decision this machine measured in an earlier process ({@link DecisionCache}, keyed by
- *       CPU, JVM, vector width, OpenBLAS build and core and the {@code OPENBLAS_*} environment) is
- *       taken as it is;</li>
- *   <li>otherwise both run on private buffers of the call's shape ({@link GemmProbe}: SIMD first
- *       brought to compiled speed, then each timed until SIMD's times settle) and the faster is
- *       chosen; within {@link #MARGIN} of each other, the static rule below breaks the tie. The
- *       decision is written to the cache file. This costs a few calls of each backend (a few ms
- *       for the MLP's shapes) once the SIMD kernels are compiled; in a fresh JVM the first class
- *       also waits for that compilation (1-2 s), which {@code Kernels.warmUp()} starts early;</li>
- *   <li>when no trustworthy timing comes out (the kernels did not compile within the probe's
- *       budget, or the operands would need more than 64 MB of private copies), the static rule
- *       {@link #prefersBlas(boolean, boolean, int, int, int, int)} decides: crossovers measured on
- *       the reference machine of bench/README.md.</li>
+ *   <li>at most {@link #UNMEASURED_WORK} multiply-adds: SIMD, unmeasured (the Panama downcall
+ *       alone costs more than the arithmetic);</li>
+ *   <li>a decision an earlier process settled in the {@link DecisionCache decision file} of this
+ *       machine and configuration ({@link MachineKey}): taken as it is;</li>
+ *   <li>the SIMD GEMM of this layout not compiled yet ({@link GemmWarmup}, started by this call
+ *       or by {@code Kernels.warmUp()}): OpenBLAS, <em>provisionally</em>. The call does not wait
+ *       for the JIT (1-2.5 s for the first layout in a fresh JVM on the 2-core machine): OpenBLAS
+ *       is native code, at full speed from its first call;</li>
+ *   <li>operands too large for a probe's private copies ({@link GemmProbe#MAX_FLOATS}): OpenBLAS;</li>
+ *   <li>otherwise a {@link GemmProbe probe} times both on private buffers of the call's shape
+ *       (6 ms, 18 ms when a backend splits the product across threads, or about two calls of a
+ *       product above 512^3), and {@link #judge the rule} decides from each backend's best time.
+ *       A probe in which SIMD ran uncompiled code (more than {@link GemmWarmup#COLD_RATIO} times
+ *       OpenBLAS's time: a shape can reach a branch the warm-up did not) is not trusted:
+ *       OpenBLAS, provisionally.</li>
  * </ol>
- * Each decision is logged at DEBUG level and listed by {@link #decisions()}.
+ *
+ * <p>The rule: OpenBLAS if its best time beats SIMD's by more than {@link #MARGIN}, else SIMD,
+ * the default (pure JVM, no native call; within 3% of the faster when it loses).
+ *
+ * <p>What is written to the decision file: a decision is <em>settled</em>, and written, when two
+ * {@linkplain ShapeTimer.Timings#quiet quiet} probes of the class, at least {@link #RETRY_NANOS}
+ * apart, give the same backend. One probe is never enough: a process elsewhere on the machine
+ * can slow either backend for a few seconds, and the file would keep that for every later
+ * process. So a class keeps its backend for the process, and while it is not settled its calls
+ * time it again, once the SIMD GEMM is compiled and the process quiet: at most
+ * {@link #PROBES} probes in all, the second {@link #RETRY_NANOS} after the first and each further
+ * one after twice the wait before. A class that runs a parallel OpenBLAS product every time (its
+ * OpenBLAS threads spinning) cannot time SIMD quietly and is decided afresh in each process.
+ *
+ * <p>So the first process on a machine (or after its OpenBLAS or {@code OPENBLAS_*} settings
+ * changed) may run some classes on OpenBLAS, or on a timing made under load, and later processes
+ * start from settled decisions. {@link #prepare} decides a class before its first call from a
+ * probe on a compiled, quiet JVM (GemmBenchmark does), {@link #awaitWarmUp} waits for the warm-up
+ * of all layouts. Each decision is logged at DEBUG level and listed by {@link #decisions()}.
  */
 public final class AutoGemm implements Gemm {
 
     /** Products up to this many multiply-adds run on SIMD without a measurement. */
     static final long UNMEASURED_WORK = 1 << 12;
-    /** Timings closer than this (relative) count as a tie, decided by the static rule. */
+    /** OpenBLAS must be faster than SIMD by more than this (relative) to be chosen. */
     static final double MARGIN = 0.03;
-    /** After this many probes in a row without a timing (no C2, say), the process stops probing. */
-    private static final int FAILED_PROBES_TO_STOP = 2;
+    /** Probes of a class, at most, in all (its first call's included). */
+    static final int PROBES = 5;
+    /** Before the second of them; the wait doubles before each further one. */
+    static final long RETRY_NANOS = 200_000_000L;
+    /** A class still unsettled this long after its first call is left so (nothing written). */
+    static final long PENDING_NANOS = 60_000_000_000L;
+    /** While the warm-up runs or the process is not quiet, unsettled classes look again this often. */
+    static final long CHECK_NANOS = 10_000_000L;
     private static final System.Logger LOG = System.getLogger("io.isthmus");
 
     private final Gemm simd;
     private final Gemm blas;
     private final ShapeTimer timer;
     private final DecisionCache cache;
+    private final LongSupplier nanoClock;
     private final DecisionTable table = new DecisionTable();
     private final Map<Integer, GemmDecision> decisions = new LinkedHashMap<>();
-    private int failedProbes;
+    /** Classes not settled yet. */
+    private final Map<Integer, Unsettled> unsettled = new HashMap<>();
+    /**
+     * Calls of unsettled classes look at them again from this time on (nanoClock), so that the
+     * calls in between cost a clock read: a class can stay unsettled for seconds.
+     */
+    private volatile long nextCheck = Long.MAX_VALUE;
 
     /** Measures in this process only (no decision file). */
     public AutoGemm(Gemm simd, Gemm blas) {
@@ -59,8 +94,9 @@ public final class AutoGemm implements Gemm {
     }
 
     /**
-     * Measures and keeps decisions in the cache file for {@code machineKey} (see
-     * {@link DecisionCache}); {@code simdBits}, {@code blasConfig} and {@code blasCore} go into the key.
+     * Measures and keeps settled decisions in the decision file for this machine (see
+     * {@link DecisionCache}); {@code simdBits}, {@code blasConfig} and {@code blasCore} go into
+     * its {@link MachineKey}.
      */
     public static AutoGemm persistent(Gemm simd, Gemm blas, int simdBits, String blasConfig, String blasCore) {
         return new AutoGemm(simd, blas, new GemmProbe(simd, blas),
@@ -68,10 +104,16 @@ public final class AutoGemm implements Gemm {
     }
 
     AutoGemm(Gemm simd, Gemm blas, ShapeTimer timer, DecisionCache cache) {
+        this(simd, blas, timer, cache, System::nanoTime);
+    }
+
+    /** With the clock that spaces the probes (tests pass their own). */
+    AutoGemm(Gemm simd, Gemm blas, ShapeTimer timer, DecisionCache cache, LongSupplier nanoClock) {
         this.simd = simd;
         this.blas = blas;
         this.timer = timer;
         this.cache = cache;
+        this.nanoClock = nanoClock;
     }
 
     @Override
@@ -89,10 +131,13 @@ public final class AutoGemm implements Gemm {
         }
         int key = ShapeClass.of(transA, transB, m, n, k, Threads.count());
         int known = table.get(key);
-        if (known != DecisionTable.ABSENT) {
-            return known == DecisionTable.BLAS;
+        if (known == DecisionTable.ABSENT) {
+            return decide(key, transA, transB, m, n, k).usesBlas();
         }
-        return decide(key, transA, transB, m, n, k).usesBlas();
+        if ((known & DecisionTable.PENDING) != 0 && nanoClock.getAsLong() - nextCheck >= 0) {
+            probeAgain(key, transA, transB, m, n, k);
+        }
+        return (known & DecisionTable.BLAS) != 0;
     }
 
     /** Serialized: one probe at a time, and a class racing on two threads is decided once. */
@@ -102,41 +147,139 @@ public final class AutoGemm implements Gemm {
             return made;
         }
         GemmDecision decision = cache.lookup(key);
+        Unsettled state = null;
         if (decision == null) {
-            decision = measure(key, transA, transB, m, n, k);
+            long now = nanoClock.getAsLong();
+            state = new Unsettled(now);
+            decision = firstDecision(key, transA, transB, m, n, k, state);
+            if (state.probes > 0) {
+                state.notBefore = now + RETRY_NANOS;
+            }
+        }
+        boolean pending = state != null && decision.source() != GemmDecision.Source.UNMEASURABLE;
+        if (pending) {
+            unsettled.put(key, state);
+            nextCheck = Math.min(nextCheck, state.notBefore);
         }
         decisions.put(key, decision);
-        table.put(key, decision.usesBlas());
+        table.put(key, decision.usesBlas(), pending);
         GemmDecision logged = decision;
         LOG.log(System.Logger.Level.DEBUG, () -> "isthmus: auto GEMM " + logged);
         return decision;
     }
 
-    private GemmDecision measure(int key, boolean transA, boolean transB, int m, int n, int k) {
-        int threads = Threads.count();
-        boolean rule = prefersBlas(transA, transB, m, n, k, threads);
-        ShapeTimer.Timings t = failedProbes >= FAILED_PROBES_TO_STOP ? null : timer.time(transA, transB, m, n, k);
-        if (t == null) {
-            failedProbes++;
-            return new GemmDecision(key, m, n, k, -1, -1, rule, GemmDecision.Source.FALLBACK);
+    private GemmDecision firstDecision(int key, boolean transA, boolean transB, int m, int n, int k, Unsettled state) {
+        if (!timer.readyOrRequest(transA, transB)) {
+            return new GemmDecision(key, m, n, k, -1, -1, true, GemmDecision.Source.PROVISIONAL);
         }
-        failedProbes = 0;
-        boolean usesBlas = choose(t.simdNanos(), t.blasNanos(), rule);
-        GemmDecision decision = new GemmDecision(key, m, n, k, t.simdNanos(), t.blasNanos(), usesBlas,
+        ShapeTimer.Timings t = timer.time(transA, transB, m, n, k);
+        if (t == null) {
+            return new GemmDecision(key, m, n, k, -1, -1, true, GemmDecision.Source.UNMEASURABLE);
+        }
+        state.probes++;
+        Verdict verdict = judge(t);
+        if (!verdict.trusted()) {
+            return new GemmDecision(key, m, n, k, t.simdNanos(), t.blasNanos(), true, GemmDecision.Source.PROVISIONAL);
+        }
+        if (t.quiet()) {
+            state.vote = verdict.usesBlas();
+        }
+        return new GemmDecision(key, m, n, k, t.simdNanos(), t.blasNanos(), verdict.usesBlas(),
                 GemmDecision.Source.MEASURED);
-        cache.record(decision);
-        return decision;
     }
 
-    /** The faster, unless they are within {@link #MARGIN}: then the static rule's choice. */
-    static boolean choose(long simdNanos, long blasNanos, boolean ruleSaysBlas) {
-        if (blasNanos * (1 + MARGIN) < simdNanos) {
-            return true;
+    /**
+     * A call of a class not settled yet: times it again when the SIMD GEMM is compiled, the
+     * process {@linkplain ShapeTimer#quiet quiet} and the wait since the last probe over, and
+     * writes the decision when two quiet probes agree. The class's backend in this process stays.
+     */
+    private void probeAgain(int key, boolean transA, boolean transB, int m, int n, int k) {
+        boolean ready = timer.readyOrRequest(transA, transB);
+        synchronized (this) {
+            Unsettled state = unsettled.get(key);
+            long now = nanoClock.getAsLong();
+            if (state == null) {
+                return;
+            }
+            if (!ready) {
+                checkAgain(now, CHECK_NANOS);
+                return;
+            }
+            if (now - state.notBefore < 0) {
+                checkAgain(now, 0);
+                return;
+            }
+            if (now - state.since > PENDING_NANOS) {
+                leaveUnsettled(key, "not settled within " + PENDING_NANOS / 1_000_000_000L + " s (never quiet enough)");
+                return;
+            }
+            if (!timer.quiet(m, n, k)) {
+                checkAgain(now, CHECK_NANOS);
+                return;
+            }
+            ShapeTimer.Timings t = timer.time(transA, transB, m, n, k);
+            state.probes++;
+            if (t == null) {
+                leaveUnsettled(key, "operands too large to time");
+                return;
+            }
+            Verdict verdict = judge(t);
+            String times = String.format("simd %.1f us, blas %.1f us", t.simdNanos() / 1e3, t.blasNanos() / 1e3);
+            if (verdict.trusted() && t.quiet()) {
+                if (state.vote != null && state.vote == verdict.usesBlas()) {
+                    GemmDecision settled = new GemmDecision(key, m, n, k, t.simdNanos(), t.blasNanos(),
+                            verdict.usesBlas(), GemmDecision.Source.MEASURED);
+                    cache.record(settled);
+                    leaveUnsettled(key, settled.backend() + " (" + times + "), settled: written to the decision file");
+                    return;
+                }
+                state.vote = verdict.usesBlas();
+            }
+            if (state.probes >= PROBES) {
+                leaveUnsettled(key, "not settled after " + PROBES + " probes (last: " + times
+                        + (verdict.trusted() ? t.quiet() ? "" : ", not quiet" : ", SIMD uncompiled") + ")");
+                return;
+            }
+            state.notBefore = nanoClock.getAsLong() + (RETRY_NANOS << (state.probes - 1));
+            checkAgain(now, 0);
         }
-        if (simdNanos * (1 + MARGIN) < blasNanos) {
-            return false;
+    }
+
+    /**
+     * When calls of unsettled classes look again: at the earliest next probe time of any, and not
+     * before {@code atLeast} from now (while the warm-up runs or the process is not quiet).
+     */
+    private void checkAgain(long now, long atLeast) {
+        long next = Long.MAX_VALUE;
+        for (Unsettled state : unsettled.values()) {
+            next = Math.min(next, state.notBefore);
         }
-        return ruleSaysBlas;
+        nextCheck = Math.max(next, now + atLeast);
+    }
+
+    private void leaveUnsettled(int key, String outcome) {
+        unsettled.remove(key);
+        table.clearPending(key);
+        checkAgain(nanoClock.getAsLong(), 0);
+        String inProcess = decisions.get(key).backend();
+        LOG.log(System.Logger.Level.DEBUG, () -> "isthmus: auto GEMM " + ShapeClass.describe(key) + " (" + inProcess
+                + " in this process): " + outcome);
+    }
+
+    /** What a probe says: the backend, and whether SIMD's time can be trusted at all. */
+    record Verdict(boolean usesBlas, boolean trusted) {
+    }
+
+    /**
+     * The rule (see the class comment): OpenBLAS when its best time beats SIMD's by more than
+     * {@link #MARGIN}, else SIMD. Not trusted (and OpenBLAS) when SIMD took more than
+     * {@link GemmWarmup#COLD_RATIO} times OpenBLAS's time, or was stopped as uncompiled.
+     */
+    static Verdict judge(ShapeTimer.Timings t) {
+        if (t.blasNanos() < 0 || t.simdNanos() > GemmWarmup.COLD_RATIO * t.blasNanos()) {
+            return new Verdict(true, false);
+        }
+        return new Verdict(t.blasNanos() * (1 + MARGIN) < t.simdNanos(), true);
     }
 
     /** Every decision this instance has made, in the order of the classes' first calls. */
@@ -145,83 +288,70 @@ public final class AutoGemm implements Gemm {
     }
 
     /**
-     * Brings the SIMD GEMM to compiled speed in all four layouts on this (the caller's) thread, so
-     * that the first measurement need not wait for the JIT; a no-op once compiled. For a background
-     * thread started before data loading ({@code Kernels.warmUp()}).
+     * Starts compiling the SIMD GEMM of all four layouts on a background thread (on this thread
+     * with {@code -Disthmus.warmup=false}), so that classes met from then on can be timed.
      */
-    public void compileSimd() {
-        if (timer instanceof GemmProbe probe) {
-            for (int layout = 0; layout < 4; layout++) {
-                probe.compile((layout & 1) != 0, (layout & 2) != 0, 64, 64, 64, GemmProbe.COMPILE_BUDGET_NANOS);
+    public void warmUp() {
+        timer.warmUpAll();
+    }
+
+    /**
+     * {@link #warmUp()}, then waits until the SIMD GEMM is compiled (1.7-2.8 s for all four
+     * layouts in a fresh JVM on the 2-core machine) and the process quiet, at most
+     * {@code timeout}: classes met afterwards are timed at their first call (a shape that reaches
+     * a branch the warm-up did not may still be provisional; {@link #prepare} compiles the shape
+     * too). False if the time ran out first.
+     */
+    public boolean awaitWarmUp(Duration timeout) {
+        warmUp();
+        return timer.awaitWarmUp(timeout.toNanos());
+    }
+
+    /**
+     * Decides the class of this product now, blocking, from a probe made undisturbed: unless the
+     * class is decided already (or tiny, or settled in the decision file), compiles the SIMD GEMM
+     * of every layout and of this very shape (a shape can reach a path the warm-up did not) on
+     * this thread, waits for the JIT and OpenBLAS's threads to be quiet, and then decides as a
+     * first call does, at most {@code timeout} for the waiting (after it, the decision is made
+     * anyway, perhaps provisionally). For benchmarks, and programs that know their products and
+     * want them timed before their first call.
+     *
+     * @return the class's decision; empty for products auto does not measure (at most
+     *         {@link #UNMEASURED_WORK} multiply-adds)
+     */
+    public Optional<GemmDecision> prepare(boolean transA, boolean transB, int m, int n, int k, Duration timeout) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("GEMM dimensions must be non-negative, got m=" + m + ", n=" + n
+                    + ", k=" + k);
+        }
+        if (m == 0 || n == 0 || k == 0 || (long) m * n * k <= UNMEASURED_WORK) {
+            return Optional.empty();
+        }
+        int key = ShapeClass.of(transA, transB, m, n, k, Threads.count());
+        synchronized (this) {
+            if (decisions.containsKey(key) || cache.lookup(key) != null) {
+                return Optional.of(decide(key, transA, transB, m, n, k));
             }
         }
-    }
-
-    /** Products at most this big (m * n * k) run on SIMD: the Panama call costs more than the work. */
-    static final long TINY_WORK = 8 * 8 * 8;
-    /** On two or more threads, SIMD up to this much work (256^3 = 64x256x1024 = 2^24): its hand-off is cheaper. */
-    static final long PARALLEL_SIMD_WORK = 1L << 24;
-    /** On any thread count, SIMD for products this big at most (512^3) whose m and n are both at least SQUARE_SIDE. */
-    static final long SQUARE_SIMD_WORK = 1L << 27;
-    static final int SQUARE_SIDE = 256;
-
-    /**
-     * The static fallback, for classes no timing could be made for: crossovers measured once on
-     * one machine (GemmBenchmark, JMH, simd/blas time ratios on the 2-core Sapphire Rapids
-     * reference machine, OpenBLAS 0.3.21 with its SkylakeX kernels), which another CPU or OpenBLAS
-     * build need not share. Also the tie-breaker when both measure within {@link #MARGIN}:
-     * <ul>
-     *   <li>tiny products and tall skinny ones (m &gt;= 4096, n and k at most 64): SIMD (65536x27x32:
-     *       1.3x OpenBLAS on one thread, 2.8x on two, where OpenBLAS does not split the rows);</li>
-     *   <li>square-ish products up to 512^3 (m, n &gt;= 256): SIMD (one thread: 256^3 1.05-1.17x,
-     *       512^3 0.95-1.07x; two: 256^3 1.2-1.3x, 512^3 0.99-1.13x);</li>
-     *   <li>two or more threads: SIMD also for products it splits across threads, from
-     *       {@link Threads#SIMD_GEMM_SPLIT_WORK} (64^3) up to 2^24 (64^3 1.1-1.2x, 128^3 1.6-1.8x,
-     *       64x256x1024 1.05-1.1x); OpenBLAS for the rest (128x784x256 0.84-0.90x, 1024^3
-     *       0.81-0.90x, 2048^3 0.83-0.88x). Smaller products run on one thread either way, so
-     *       they follow the one-thread rule: the same kernels as on one thread, and no SIMD
-     *       kernel that is cold only because more threads were allowed;</li>
-     *   <li>one thread: OpenBLAS for the rest (64^3 0.82-0.91x, 128^3 0.85-0.94x, 64x256x1024
-     *       0.85-0.95x, 128x784x256 0.98-1.03x, 1024^3 0.90-0.92x, 2048^3 0.86x).</li>
-     * </ul>
-     */
-    static boolean prefersBlas(int m, int n, int k, int threads) {
-        long work = (long) m * n * k;
-        if (work <= TINY_WORK) {
-            return false;
-        }
-        boolean tallSkinny = m >= 4096 && n <= 64 && k <= 64;
-        if (tallSkinny) {
-            return false;
-        }
-        boolean squareMidSize = Math.min(m, n) >= SQUARE_SIDE && work <= SQUARE_SIMD_WORK;
-        if (squareMidSize) {
-            return false;
-        }
-        return threads <= 1 || work < Threads.SIMD_GEMM_SPLIT_WORK || work > PARALLEL_SIMD_WORK;
-    }
-
-    /**
-     * The static rule with the operands' layout: on two or more threads, products with a transposed
-     * operand (a Linear layer's forward x W^T and weight gradient dy^T x) go to OpenBLAS where
-     * {@link #prefersBlas(int, int, int, int)}, measured on untransposed products, would pick
-     * SIMD for being small. Measured on a quiet machine with two threads: x W^T at 32x128x784
-     * SIMD 106 us vs OpenBLAS 57 us, 128x128x784 258 vs 130 us; and a whole 784-128-10 MLP
-     * epoch at batch 128 took 0.29-0.32 s with the two libraries' thread pools taking turns
-     * (each spins on the second core after its product) against 0.26-0.28 s on OpenBLAS alone.
-     */
-    static boolean prefersBlas(boolean transA, boolean transB, int m, int n, int k, int threads) {
-        long work = (long) m * n * k;
-        boolean smallOnSeveralThreads = threads > 1 && work > TINY_WORK && work <= PARALLEL_SIMD_WORK
-                && !(m >= 4096 && n <= 64 && k <= 64) && Math.min(m, n) < SQUARE_SIDE;
-        if ((transA || transB) && smallOnSeveralThreads) {
-            return true;
-        }
-        return prefersBlas(m, n, k, threads);
+        timer.prepare(transA, transB, m, n, k, timeout.toNanos());
+        return Optional.of(decide(key, transA, transB, m, n, k));
     }
 
     @Override
     public String name() {
         return "auto";
+    }
+
+    /** A class not settled yet: its probes so far, the last quiet one's backend, and when the next may run. */
+    private static final class Unsettled {
+        final long since;
+        int probes;
+        Boolean vote;
+        long notBefore;
+
+        Unsettled(long since) {
+            this.since = since;
+            this.notBefore = since;
+        }
     }
 }

@@ -19,6 +19,10 @@ public final class BlasGemm implements Gemm {
      */
     static final long PARALLEL_WORK = 1L << 24;
 
+    private static final long NEVER = Long.MIN_VALUE;
+    /** When the last product on several OpenBLAS threads ended (any instance: the threads are the library's). */
+    private static volatile long lastParallelEnd = NEVER;
+
     private final OpenBlas blas;
 
     public BlasGemm(OpenBlas blas) {
@@ -39,8 +43,24 @@ public final class BlasGemm implements Gemm {
         }
         // OpenBLAS's thread count is a global setting, cheap to change (~0.1 us); concurrent callers
         // may see each other's choice, which changes the speed, never the result.
-        blas.setNumThreads((long) m * n * k < PARALLEL_WORK ? 1 : Threads.count());
+        int threads = (long) m * n * k < PARALLEL_WORK ? 1 : Threads.count();
+        blas.setNumThreads(threads);
         blas.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        if (threads > 1) {
+            lastParallelEnd = System.nanoTime();
+        }
+    }
+
+    /**
+     * Nanoseconds since a product last ran on several OpenBLAS threads (a very large number if
+     * none has). OpenBLAS's threads spin for a while after one (about 0.1 s, {@code THREAD_TIMEOUT}),
+     * holding the other cores: measured on the 2-core reference machine, SIMD 1024^3 on two
+     * threads took 13-14 ms right after an OpenBLAS product instead of 7 ms, its helper thread
+     * getting no core. {@link GemmProbe} does not trust SIMD timings made in that window.
+     */
+    static long nanosSinceParallelCall() {
+        long last = lastParallelEnd;
+        return last == NEVER ? Long.MAX_VALUE : System.nanoTime() - last;
     }
 
     @Override

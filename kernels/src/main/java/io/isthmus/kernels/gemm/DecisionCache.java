@@ -1,6 +1,7 @@
 package io.isthmus.kernels.gemm;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,21 +12,31 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@link AutoGemm}'s measured decisions kept across processes, so a machine measures each shape
- * class once and every later run (a resumed training too) makes the same choices from its first
- * call. One small text file per {@link MachineKey} in {@code ~/.cache/isthmus} (or
+ * {@link AutoGemm}'s settled decisions kept across processes, so that a machine measures each
+ * shape class once and later runs (a resumed training too) make the same choices from their
+ * first call. One small text file per {@link MachineKey} in {@code ~/.cache/isthmus} (or
  * {@code $XDG_CACHE_HOME/isthmus}; {@code -Disthmus.gemm.cache=DIR} elsewhere, {@code =none} for
- * no file). A file that cannot be read or parsed, or that was written under another key, is
- * ignored with one log line and replaced at the next measurement; failing to write is logged once.
+ * no file), named after the key's hash; a changed CPU, JVM, OpenBLAS build or core, or
+ * {@code OPENBLAS_*} setting gives another key, so another file, measured afresh.
  *
- * <p>Format: a comment, {@code key <machine key>}, then one line per class:
+ * <p>A file that cannot be read, is not in this {@link #VERSION} of the format, was written under
+ * another key or has a malformed line is ignored as a whole, with one log line (INFO) saying
+ * which file and why; its classes are measured again and the file is replaced at the next
+ * settled decision. Failing to write is logged once (WARNING); decisions then hold for this
+ * process only.
+ *
+ * <p>Format (UTF-8 lines): comment lines start with {@code #}; then {@code version 2};
+ * {@code key <machine key>}; one line per class:
  * {@code <class> <simd|blas> <m> <n> <k> <simd ns> <blas ns>}.
  */
 final class DecisionCache {
 
     static final String PROPERTY = "isthmus.gemm.cache";
+    /** Bumped when the format or the meaning of a decision changes: older files are then measured again. */
+    static final int VERSION = 2;
     private static final System.Logger LOG = System.getLogger("io.isthmus");
-    private static final String HEADER = "# isthmus auto GEMM decisions, measured on this machine; delete to measure again";
+    private static final String HEADER =
+            "# isthmus auto GEMM decisions, settled on this machine; delete the file to measure again";
 
     private final Path file;
     private final String machineKey;
@@ -77,7 +88,10 @@ final class DecisionCache {
         return new ArrayList<>(decisions.values());
     }
 
-    /** Keeps a measured decision and rewrites the file (atomically: a reader sees the old or the new one). */
+    /**
+     * Keeps a settled decision and rewrites the file, atomically (a reader sees the old or the new
+     * one), with what another process has written to it meanwhile (this process's decisions win).
+     */
     synchronized void record(GemmDecision decision) {
         if (file == null) {
             return;
@@ -87,6 +101,13 @@ final class DecisionCache {
             return;
         }
         try {
+            if (Files.exists(file)) {
+                try {
+                    parse(Files.readAllLines(file, StandardCharsets.UTF_8)).forEach(decisions::putIfAbsent);
+                } catch (IOException | IllegalArgumentException e) {
+                    // Unreadable now: replaced below (the reason was logged when it was loaded, if it was then).
+                }
+            }
             Files.createDirectories(file.getParent());
             Path temporary = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
             Files.write(temporary, lines(), StandardCharsets.UTF_8);
@@ -101,6 +122,7 @@ final class DecisionCache {
     private List<String> lines() {
         List<String> lines = new ArrayList<>();
         lines.add(HEADER);
+        lines.add("version " + VERSION);
         lines.add("key " + machineKey);
         for (GemmDecision d : decisions.values()) {
             lines.add(d.shapeClass() + " " + d.backend() + " " + d.m() + " " + d.n() + " " + d.k() + " "
@@ -114,36 +136,79 @@ final class DecisionCache {
             return;
         }
         try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            Map<Integer, GemmDecision> read = parse(lines);
-            decisions.putAll(read);
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.INFO, "isthmus: ignoring the GEMM decision file " + file + " ("
-                    + (e.getMessage() != null ? e.getMessage() : e.toString()) + "); shapes will be measured again");
+            decisions.putAll(parse(Files.readAllLines(file, StandardCharsets.UTF_8)));
+        } catch (CharacterCodingException e) {
+            ignore("not a text file (" + e + ")");
+        } catch (IOException e) {
+            ignore("it cannot be read (" + e + ")");
+        } catch (IllegalArgumentException e) {
+            ignore(e.getMessage());
         }
     }
 
+    private void ignore(String why) {
+        LOG.log(System.Logger.Level.INFO, "isthmus: ignoring the GEMM decision file " + file + ": " + why
+                + "; its shapes will be measured again and the file replaced");
+    }
+
+    /** The decisions of a file's lines; IllegalArgumentException saying what is wrong. */
     private Map<Integer, GemmDecision> parse(List<String> lines) {
-        if (lines.size() < 2 || !lines.get(1).equals("key " + machineKey)) {
-            throw new IllegalArgumentException("written for another machine or configuration");
+        List<String> content = new ArrayList<>();
+        List<Integer> lineNumbers = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (!lines.get(i).startsWith("#")) {
+                content.add(lines.get(i).trim());
+                lineNumbers.add(i + 1);
+            }
+        }
+        if (content.isEmpty() || !content.get(0).matches("version \\d{1,9}")) {
+            throw new IllegalArgumentException("not a decision file (no 'version' line)");
+        }
+        int version = Integer.parseInt(content.get(0).substring("version ".length()));
+        if (version != VERSION) {
+            throw new IllegalArgumentException("written in version " + version + " of the format, this is " + VERSION);
+        }
+        if (content.size() < 2 || !content.get(1).equals("key " + machineKey)) {
+            throw new IllegalArgumentException("written for another machine or configuration ("
+                    + (content.size() < 2 ? "no key" : content.get(1)) + "; this one is key " + machineKey + ")");
         }
         Map<Integer, GemmDecision> read = new LinkedHashMap<>();
-        for (int i = 2; i < lines.size(); i++) {
-            String[] f = lines.get(i).trim().split(" ");
-            if (f.length != 7 || !(f[1].equals("simd") || f[1].equals("blas"))) {
-                throw new IllegalArgumentException("line " + (i + 1) + " is malformed");
+        for (int i = 2; i < content.size(); i++) {
+            GemmDecision decision = parseDecision(content.get(i));
+            if (decision == null) {
+                throw new IllegalArgumentException("line " + lineNumbers.get(i) + " is malformed: '"
+                        + content.get(i) + "'");
             }
+            read.put(decision.shapeClass(), decision);
+        }
+        return read;
+    }
+
+    /** One class's line, or null when it is not one. */
+    private static GemmDecision parseDecision(String line) {
+        String[] f = line.split(" ");
+        if (f.length != 7 || !(f[1].equals("simd") || f[1].equals("blas"))) {
+            return null;
+        }
+        try {
             int key = Integer.parseInt(f[0]);
             int m = Integer.parseInt(f[2]);
             int n = Integer.parseInt(f[3]);
             int k = Integer.parseInt(f[4]);
-            if (!ShapeClass.isValid(key) || m < 1 || n < 1 || k < 1
-                    || ShapeClass.of((key >>> 19 & 1) == 1, (key >>> 18 & 1) == 1, m, n, k, 1) != (key & ~(7 << 15))) {
-                throw new IllegalArgumentException("line " + (i + 1) + " names a shape outside its class");
+            long simdNanos = Long.parseLong(f[5]);
+            long blasNanos = Long.parseLong(f[6]);
+            boolean transA = (key >>> 19 & 1) == 1;
+            boolean transB = (key >>> 18 & 1) == 1;
+            // The shape must fall in the class (the thread bucket aside, which the shape cannot tell).
+            boolean inClass = ShapeClass.isValid(key) && m >= 1 && n >= 1 && k >= 1
+                    && ShapeClass.of(transA, transB, m, n, k, 1) == (key & ~(7 << 15));
+            if (!inClass || simdNanos < 0 || blasNanos < 0) {
+                return null;
             }
-            read.put(key, new GemmDecision(key, m, n, k, Long.parseLong(f[5]), Long.parseLong(f[6]),
-                    f[1].equals("blas"), GemmDecision.Source.CACHED));
+            return new GemmDecision(key, m, n, k, simdNanos, blasNanos, f[1].equals("blas"),
+                    GemmDecision.Source.CACHED);
+        } catch (NumberFormatException e) {
+            return null;
         }
-        return read;
     }
 }

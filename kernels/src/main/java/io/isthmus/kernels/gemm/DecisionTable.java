@@ -2,38 +2,34 @@ package io.isthmus.kernels.gemm;
 
 /**
  * Shape class to backend, read on every GEMM call without locks or allocation: an open-addressing
- * table of ints, each slot holding {@code (key + 1) << 1 | usesBlas} (0: empty). A slot is one int,
- * written whole, so a reader racing a writer sees either nothing (and takes the caller's locked
- * slow path) or the complete entry.
+ * table of ints, each slot holding {@code (key + 1) << 2 | pending << 1 | usesBlas} (0: empty). A
+ * slot is one int, written whole, so a reader racing a writer sees either the old slot or the new
+ * one: nothing (and it takes the caller's locked slow path), or a complete entry.
+ *
+ * <p>{@code pending} marks a class whose backend is fixed for the process but which still wants a
+ * measurement for the decision file (see {@link AutoGemm}).
  */
 final class DecisionTable {
 
     /** {@link #get} when the class has no decision yet. */
     static final int ABSENT = -1;
-    static final int SIMD = 0;
+    /** Bit of {@link #get}'s answer: the class runs on OpenBLAS (else on SIMD). */
     static final int BLAS = 1;
+    /** Bit of {@link #get}'s answer: the class still wants a measurement for the decision file. */
+    static final int PENDING = 2;
 
     private volatile int[] slots = new int[64];
     private int size;
 
-    /** {@link #SIMD}, {@link #BLAS} or {@link #ABSENT}. */
+    /** {@link #ABSENT}, or the {@link #BLAS} and {@link #PENDING} bits of the class. */
     int get(int key) {
         int[] table = slots;
-        int mask = table.length - 1;
-        int wanted = key + 1;
-        for (int i = mix(key) & mask; ; i = (i + 1) & mask) {
-            int slot = table[i];
-            if (slot == 0) {
-                return ABSENT;
-            }
-            if (slot >>> 1 == wanted) {
-                return slot & 1;
-            }
-        }
+        int index = find(table, key);
+        return table[index] == 0 ? ABSENT : table[index] & 3;
     }
 
-    /** Records a decision; a class keeps its first one (later puts for it are ignored). */
-    synchronized void put(int key, boolean usesBlas) {
+    /** Records a decision; a class keeps its first backend (later puts for it are ignored). */
+    synchronized void put(int key, boolean usesBlas, boolean pending) {
         if (get(key) != ABSENT) {
             return;
         }
@@ -41,26 +37,40 @@ final class DecisionTable {
             int[] bigger = new int[slots.length * 2];
             for (int slot : slots) {
                 if (slot != 0) {
-                    insert(bigger, slot);
+                    bigger[find(bigger, (slot >>> 2) - 1)] = slot;
                 }
             }
             slots = bigger;
         }
-        insert(slots, (key + 1) << 1 | (usesBlas ? 1 : 0));
+        int[] table = slots;
+        table[find(table, key)] = (key + 1) << 2 | (pending ? PENDING : 0) | (usesBlas ? BLAS : 0);
+        slots = table; // volatile write: publishes the slot to readers
         size++;
+    }
+
+    /** The class no longer wants a measurement; its backend stays. */
+    synchronized void clearPending(int key) {
+        int[] table = slots;
+        int index = find(table, key);
+        if (table[index] != 0) {
+            table[index] &= ~PENDING;
+            slots = table;
+        }
     }
 
     int size() {
         return size;
     }
 
-    private static void insert(int[] table, int entry) {
+    /** The slot holding {@code key}, or the empty slot where it would go. */
+    private static int find(int[] table, int key) {
         int mask = table.length - 1;
-        int i = mix((entry >>> 1) - 1) & mask;
-        while (table[i] != 0) {
+        int wanted = key + 1;
+        int i = mix(key) & mask;
+        while (table[i] != 0 && table[i] >>> 2 != wanted) {
             i = (i + 1) & mask;
         }
-        table[i] = entry;
+        return i;
     }
 
     /** Spreads the packed bit fields over the low bits the mask keeps. */

@@ -1,158 +1,192 @@
 package io.isthmus.kernels.gemm;
 
+import io.isthmus.kernels.Threads;
+
+import java.util.concurrent.locks.LockSupport;
+
 /**
  * Times SIMD against OpenBLAS on private buffers of a product's shape (the caller's arrays are
- * never touched), for {@link AutoGemm}.
+ * never touched), for {@link AutoGemm}; {@link GemmWarmup} gets the SIMD GEMM compiled first.
  *
- * <p>The SIMD kernels run 10-1000x slower until C2 has compiled them (the interpreter and C1 box
- * every vector), so a cold timing would always pick OpenBLAS. Two steps guard against that:
- * <ol>
- *   <li>compile: SIMD runs on a small product of the same layout (at most 64 in each dimension)
- *       until it is within {@link #COLD_RATIO} of OpenBLAS on it twice in a row; boxed vector code
- *       is far slower than that, compiled code is not (this takes 1-2 s in a fresh JVM, once; a
- *       few calls when compiled);</li>
- *   <li>measure: SIMD and OpenBLAS alternate on the real shape, in samples of at least
- *       {@link #SAMPLE_NANOS}, until SIMD's best time has not improved by 10% for three samples
- *       (a path of the kernels this shape reaches first may still be compiling) and at least
- *       {@link #MIN_SAMPLES} of each are in; the result is each side's best sample.</li>
- * </ol>
- * Either step running out of its budget gives no timing (null): the caller then falls back.
+ * <p>A probe, on the caller's thread, is one block of each backend, SIMD's first: calls back to
+ * back, the first third untimed, then samples of {@link #SAMPLE_NANOS} (as many
+ * calls as fit) until the block has run {@link #BLOCK_NANOS}, at least two; each backend's time
+ * is its best sample (another process only ever makes a sample slower). So a probe takes about
+ * 6 ms, and at least six calls. Why blocks, and why this order, measured on the 2-core machine:
+ * <ul>
+ *   <li>a backend on two threads needs its second thread awake, and the core under it up to
+ *       speed: after a pause, SIMD 64^3 took 61 us a call instead of 3 (its helper parks 50 us
+ *       after a product), 128x256x784 twice its time for its first 25 calls. Samples of each
+ *       backend in turn would pay that in every sample; a block pays it in its lead-in;</li>
+ *   <li>OpenBLAS's threads spin for about 0.1 s after a parallel product and hold the other
+ *       core: SIMD 1024^3 on two threads then took 13-14 ms instead of 7. So SIMD goes first,
+ *       and a probe only counts as quiet if no parallel OpenBLAS product ended shortly before
+ *       ({@link BlasGemm#nanosSinceParallelCall()}).</li>
+ * </ul>
+ * Uncompiled SIMD code is stopped early: if SIMD's first call ran below
+ * {@link #COLD_MACS_PER_NANO} (compiled SIMD runs ten times that on any shape), or its best
+ * was more than {@link GemmWarmup#COLD_RATIO} times OpenBLAS's first call, the probe ends there
+ * (more calls of uncompiled code on a large product could take seconds).
+ *
+ * <p>Products above {@link #FULL_WORK} multiply-adds are timed with k cut to
+ * {@link #MIN_CUT_DEPTH} (or the depth that brings them to {@code FULL_WORK}, when more): a GEMM
+ * goes through k in slices of a few hundred, each the same work on all of C, so the time per
+ * multiply-add stays, and a probe of 2048^3 costs about two calls of it instead of six.
+ * Operands needing more than {@link #MAX_FLOATS} floats are not timed.
+ *
+ * <p>A probe is <em>quiet</em> when no GEMM warm-up runs, no JIT compilation ended during it or
+ * within {@link #QUIET_NANOS} before (see {@link JitActivity}), and, when SIMD splits the product
+ * across threads, no parallel OpenBLAS product ended within {@link #SPIN_NANOS} before.
  */
 final class GemmProbe implements ShapeTimer {
 
-    /** Compiled SIMD is never this many times slower than OpenBLAS (0.75x at worst on the reference
-     * machine); code still boxing vectors, or running a path that is being recompiled, is. */
-    static final double COLD_RATIO = 3;
-    private static final int COMPILE_SIDE = 64;
-    static final long COMPILE_BUDGET_NANOS = 3_000_000_000L;
-    private static final long MEASURE_BUDGET_NANOS = 1_000_000_000L;
-    private static final long SAMPLE_NANOS = 20_000;
-    private static final int MIN_SAMPLES = 5;
-    private static final int MAX_SAMPLES = 1000;
-    private static final int SETTLED_SAMPLES = 3;
-    /**
-     * SIMD's best must also have held this long: a path of the kernels first reached by this shape
-     * runs slower code for a while (C1, or a deoptimized method waiting for C2), and three short
-     * samples of it can look settled.
-     */
-    private static final long SETTLED_NANOS = 10_000_000L;
+    /** Each backend's block runs about this long; its first third is a lead-in, not timed. */
+    static final long BLOCK_NANOS = 3_000_000;
+    /** The same when either backend runs the product on several threads. */
+    static final long PARALLEL_BLOCK_NANOS = 9_000_000;
+    static final long SAMPLE_NANOS = 100_000;
+    static final int MAX_SAMPLES = 128;
+    /** A first SIMD call slower than this many multiply-adds per nanosecond (5 GFLOPS) runs uncompiled code. */
+    static final double COLD_MACS_PER_NANO = 2.5;
+    /** Products up to this many multiply-adds (512^3) are timed as they are. */
+    static final long FULL_WORK = 1L << 27;
+    /** Larger ones keep at least this much of k: two slices of the SIMD GEMM and of OpenBLAS. */
+    static final int MIN_CUT_DEPTH = 512;
     /** Private buffers are allocated per probe: beyond this many floats (64 MB), no probe. */
     static final long MAX_FLOATS = 1L << 24;
+    /** No JIT compilation may have ended this long before a quiet probe. */
+    static final long QUIET_NANOS = 300_000_000L;
+    /** Nor, when SIMD splits the product, a parallel OpenBLAS product (its threads spin ~0.1 s after). */
+    static final long SPIN_NANOS = 300_000_000L;
 
     private final Gemm simd;
     private final Gemm blas;
+    private final GemmWarmup warmup;
+    private final JitActivity jit = new JitActivity();
 
-    GemmProbe(Gemm simd, Gemm blas) {
+    GemmProbe(Gemm simd, Gemm blas, GemmWarmup warmup) {
         this.simd = simd;
         this.blas = blas;
+        this.warmup = warmup;
+    }
+
+    /** With the warm-up {@code -Disthmus.warmup} asks for. */
+    GemmProbe(Gemm simd, Gemm blas) {
+        this(simd, blas, GemmWarmup.configured(simd, blas));
     }
 
     @Override
-    public Timings time(boolean transA, boolean transB, int m, int n, int k) {
-        if ((long) m * k + (long) k * n + (long) m * n > MAX_FLOATS) {
-            return null;
+    public boolean readyOrRequest(boolean transA, boolean transB) {
+        int layout = GemmWarmup.layout(transA, transB);
+        if (warmup.isReady(layout)) {
+            return true;
         }
-        if (!compile(transA, transB, Math.min(m, COMPILE_SIDE), Math.min(n, COMPILE_SIDE), Math.min(k, COMPILE_SIDE),
-                COMPILE_BUDGET_NANOS)) {
-            return null;
-        }
-        return measure(new Operands(transA, transB, m, n, k));
+        warmup.request(layout);
+        return warmup.isReady(layout);
     }
 
-    /**
-     * Runs SIMD on a product of this shape until it is within {@link #COLD_RATIO} of OpenBLAS twice
-     * in a row; false when the budget ran out first.
-     */
-    boolean compile(boolean transA, boolean transB, int m, int n, int k, long budgetNanos) {
-        Operands ops = new Operands(transA, transB, m, n, k);
-        long deadline = System.nanoTime() + budgetNanos;
-        int calls = Math.max(1, (int) (SAMPLE_NANOS / Math.max(1, ops.timeOne(blas))));
-        int inARow = 0;
-        while (inARow < 2) {
-            if (System.nanoTime() > deadline) {
+    @Override
+    public boolean quiet(int m, int n, int k) {
+        boolean simdSplits = Threads.count() > 1 && (long) m * n * k >= Threads.SIMD_GEMM_SPLIT_WORK;
+        return warmup.isIdle() && jit.quietFor(QUIET_NANOS)
+                && (!simdSplits || BlasGemm.nanosSinceParallelCall() >= SPIN_NANOS);
+    }
+
+    @Override
+    public void warmUpAll() {
+        warmup.requestAll();
+    }
+
+    @Override
+    public boolean awaitWarmUp(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        // Quiet for any shape: no compilation, no spinning OpenBLAS threads.
+        return warmup.await(nanos) && awaitQuiet(1 << 10, 1 << 10, 1 << 10, deadline);
+    }
+
+    @Override
+    public boolean prepare(boolean transA, boolean transB, int m, int n, int k, long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        warmup.requestAll();
+        if (!warmup.await(nanos)) {
+            return false;
+        }
+        int depth = probeDepth(m, n, k);
+        if (ProbeOperands.floats(m, n, depth) <= MAX_FLOATS
+                && !warmup.compileShape(transA, transB, m, n, depth, deadline)) {
+            return false;
+        }
+        return awaitQuiet(m, n, k, deadline);
+    }
+
+    private boolean awaitQuiet(int m, int n, int k, long deadline) {
+        while (!quiet(m, n, k)) {
+            if (System.nanoTime() - deadline > 0) {
                 return false;
             }
-            long simdNanos = ops.time(simd, calls);
-            long blasNanos = ops.time(blas, calls);
-            inARow = simdNanos <= COLD_RATIO * blasNanos ? inARow + 1 : 0;
+            LockSupport.parkNanos(5_000_000);
         }
         return true;
     }
 
-    private Timings measure(Operands ops) {
-        long start = System.nanoTime();
-        long blasFirst = ops.timeOne(blas);
-        long simdFirst = ops.timeOne(simd);
-        long deadline = start + Math.max(MEASURE_BUDGET_NANOS, 20 * blasFirst);
-        int calls = (int) Math.max(1, SAMPLE_NANOS / Math.max(1, Math.min(blasFirst, simdFirst)));
-        long bestSimd = Long.MAX_VALUE;
-        long bestBlas = Long.MAX_VALUE;
-        int sinceImproved = 0;
-        long improvedAt = start;
-        for (int sample = 1; ; sample++) {
-            long simdNanos = ops.time(simd, calls) / calls;
-            long blasNanos = ops.time(blas, calls) / calls;
-            long now = System.nanoTime();
-            if (simdNanos < 0.9 * bestSimd) {
-                sinceImproved = 0;
-                improvedAt = now;
-            } else {
-                sinceImproved++;
-            }
-            bestSimd = Math.min(bestSimd, simdNanos);
-            bestBlas = Math.min(bestBlas, blasNanos);
-            boolean compiled = bestSimd <= COLD_RATIO * bestBlas;
-            boolean settled = sinceImproved >= SETTLED_SAMPLES && now - improvedAt >= SETTLED_NANOS;
-            if ((sample >= MIN_SAMPLES && settled && compiled) || sample >= MAX_SAMPLES) {
-                return compiled ? new Timings(bestSimd, bestBlas) : null;
-            }
-            if (now > deadline) {
-                return compiled ? new Timings(bestSimd, bestBlas) : null;
-            }
+    /** k of the product a probe times for an m x n x k call (see the class comment). */
+    static int probeDepth(int m, int n, int k) {
+        long work = (long) m * n * k;
+        if (work <= FULL_WORK) {
+            return k;
         }
+        long depth = Math.max(MIN_CUT_DEPTH, FULL_WORK / ((long) m * n));
+        return (int) Math.min(k, depth);
     }
 
-    /** Private operands of one shape, filled with small values (no subnormals, no overflow). */
-    private static final class Operands {
-        final boolean transA;
-        final boolean transB;
-        final int m;
-        final int n;
-        final int k;
-        final float[] a;
-        final float[] b;
-        final float[] c;
-
-        Operands(boolean transA, boolean transB, int m, int n, int k) {
-            this.transA = transA;
-            this.transB = transB;
-            this.m = m;
-            this.n = n;
-            this.k = k;
-            a = filled(m * k);
-            b = filled(k * n);
-            c = new float[m * n];
-        }
-
-        private static float[] filled(int length) {
-            float[] values = new float[length];
-            for (int i = 0; i < length; i++) {
-                values[i] = (i % 17 - 8) * 0.0625f;
-            }
-            return values;
-        }
-
-        long timeOne(Gemm gemm) {
-            return time(gemm, 1);
-        }
-
-        /** Nanoseconds for {@code calls} products C = op(A) op(B). */
-        long time(Gemm gemm, int calls) {
-            long start = System.nanoTime();
-            for (int i = 0; i < calls; i++) {
-                gemm.sgemm(transA, transB, m, n, k, 1f, a, 0, transA ? m : k, b, 0, transB ? k : n, 0f, c, 0, n);
-            }
-            return System.nanoTime() - start;
-        }
+    @Override
+    public Timings time(boolean transA, boolean transB, int m, int n, int k) {
+        return warmup.probing(() -> timeAlone(transA, transB, m, n, k));
     }
+
+    private Timings timeAlone(boolean transA, boolean transB, int m, int n, int k) {
+        int depth = probeDepth(m, n, k);
+        if (ProbeOperands.floats(m, n, depth) > MAX_FLOATS) {
+            return null;
+        }
+        boolean quietBefore = quiet(m, n, k);
+        long compiledBefore = jit.total();
+        ProbeOperands ops = new ProbeOperands(transA, transB, m, n, depth);
+
+        long simdFirst = ops.time(simd, 1);
+        if (simdFirst > 1_000_000 && (double) m * n * depth / simdFirst < COLD_MACS_PER_NANO) {
+            return new Timings(simdFirst, -1, false);
+        }
+        // Longer blocks when a backend runs on several threads: its second thread must wake and
+        // get its own core, and another process's time slice (a few ms) must not fill a whole block.
+        boolean parallel = Threads.count() > 1 && (long) m * n * depth >= Threads.SIMD_GEMM_SPLIT_WORK;
+        long blockNanos = parallel ? PARALLEL_BLOCK_NANOS : BLOCK_NANOS;
+        long bestSimd = block(simd, ops, simdFirst, blockNanos);
+        long blasFirst = ops.time(blas, 1);
+        if (bestSimd > GemmWarmup.COLD_RATIO * blasFirst) {
+            return new Timings(bestSimd, blasFirst, false);
+        }
+        long bestBlas = block(blas, ops, blasFirst, blockNanos);
+        boolean quiet = quietBefore && jit.total() == compiledBefore;
+        return new Timings(bestSimd, bestBlas, quiet);
+    }
+
+    /**
+     * One backend's block, after its first call (which took {@code firstNanos}): calls until a
+     * third of {@code blockNanos} has passed, untimed, then samples until the block has run
+     * {@code blockNanos} (at least two). The best sample's time per call.
+     */
+    private static long block(Gemm gemm, ProbeOperands ops, long firstNanos, long blockNanos) {
+        long start = System.nanoTime() - firstNanos;
+        while (System.nanoTime() - start < blockNanos / 3) {
+            ops.time(gemm, 1);
+        }
+        int calls = (int) Math.max(1, SAMPLE_NANOS / Math.max(1, firstNanos));
+        long best = Long.MAX_VALUE;
+        for (int sample = 0; sample < 2 || (sample < MAX_SAMPLES && System.nanoTime() - start < blockNanos); sample++) {
+            best = Math.min(best, ops.time(gemm, calls) / calls);
+        }
+        return best;
+    }
+
 }

@@ -8,17 +8,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** AutoGemm's rule and life cycle on injected timings (no clock involved), and its products on the real backends. */
 class AutoGemmTest {
 
     /** Records which implementation ran. */
@@ -43,61 +48,66 @@ class AutoGemmTest {
         }
     }
 
-    @Test
-    void followsTheMeasuredCrossovers() {
-        assertFalse(AutoGemm.prefersBlas(8, 8, 8, 1), "tiny products stay on SIMD");
-        assertFalse(AutoGemm.prefersBlas(8, 8, 8, 2));
-        assertFalse(AutoGemm.prefersBlas(65536, 32, 27, 1), "tall skinny: SIMD on one thread");
-        assertFalse(AutoGemm.prefersBlas(65536, 32, 27, 2), "tall skinny: SIMD splits the rows better");
-        assertTrue(AutoGemm.prefersBlas(65536, 128, 27, 1), "n past 64 is not skinny");
-
-        // One thread: SIMD for square-ish 256^3..512^3, OpenBLAS otherwise.
-        assertTrue(AutoGemm.prefersBlas(9, 8, 8, 1));
-        assertTrue(AutoGemm.prefersBlas(64, 64, 64, 1));
-        assertTrue(AutoGemm.prefersBlas(128, 128, 128, 1));
-        assertFalse(AutoGemm.prefersBlas(256, 256, 256, 1));
-        assertFalse(AutoGemm.prefersBlas(512, 512, 512, 1));
-        assertTrue(AutoGemm.prefersBlas(513, 512, 512, 1), "past 2^27");
-        assertTrue(AutoGemm.prefersBlas(1024, 1024, 1024, 1));
-        assertTrue(AutoGemm.prefersBlas(128, 256, 784, 1), "m below 256");
-        assertTrue(AutoGemm.prefersBlas(64, 1024, 256, 1));
-
-        // Two threads: SIMD from its split size (64^3) up to 2^24 and for square-ish up to 512^3, OpenBLAS otherwise.
-        assertFalse(AutoGemm.prefersBlas(64, 64, 64, 2));
-        assertTrue(AutoGemm.prefersBlas(63, 64, 64, 2), "below the split size: the one-thread rule");
-        assertTrue(AutoGemm.prefersBlas(128, 128, 10, 2), "the MLP's 128x128x10 runs as on one thread");
-        assertFalse(AutoGemm.prefersBlas(128, 128, 128, 2));
-        assertFalse(AutoGemm.prefersBlas(256, 256, 256, 2));
-        assertFalse(AutoGemm.prefersBlas(64, 1024, 256, 2));
-        assertTrue(AutoGemm.prefersBlas(128, 256, 784, 2));
-        assertFalse(AutoGemm.prefersBlas(512, 512, 512, 2), "square-ish up to 512^3: SIMD on any thread count");
-        assertTrue(AutoGemm.prefersBlas(1024, 1024, 1024, 2));
-        assertTrue(AutoGemm.prefersBlas(2048, 2048, 2048, 2));
-    }
-
-    @Test
-    void transposedOperandsOfSmallProductsGoToOpenBlasOnSeveralThreads() {
-        // The MLP's forward x W^T and weight gradient dy^T x.
-        assertTrue(AutoGemm.prefersBlas(false, true, 32, 128, 784, 2));
-        assertTrue(AutoGemm.prefersBlas(true, false, 128, 784, 32, 2));
-        assertFalse(AutoGemm.prefersBlas(false, false, 32, 128, 784, 2), "untransposed: the measured rule");
-        assertTrue(AutoGemm.prefersBlas(false, true, 32, 128, 784, 1), "one thread: OpenBLAS anyway");
-        assertFalse(AutoGemm.prefersBlas(false, true, 8, 8, 8, 2), "tiny products stay on SIMD");
-        assertFalse(AutoGemm.prefersBlas(true, false, 65536, 32, 27, 2), "tall skinny stays on SIMD");
-        assertFalse(AutoGemm.prefersBlas(false, true, 256, 256, 256, 2), "square-ish stays on SIMD");
-    }
-
-    /** Answers with the timings it is given, per layout and m, and counts its calls. */
-    private static final class FakeTimer implements ShapeTimer {
+    /** Answers with the timings it is given, per m x n x k, once {@link #ready}; counts what it was asked. */
+    private static class FakeTimer implements ShapeTimer {
         final List<String> asked = new ArrayList<>();
+        final List<String> prepared = new ArrayList<>();
         final Map<String, Timings> answers = new HashMap<>();
         Timings otherwise = null;
+        boolean ready = true;
+        boolean quiet = true;
+        int requests;
+        int quietAsked;
+
+        @Override
+        public boolean readyOrRequest(boolean transA, boolean transB) {
+            if (!ready) {
+                requests++;
+            }
+            return ready;
+        }
+
+        @Override
+        public boolean quiet(int m, int n, int k) {
+            quietAsked++;
+            return quiet;
+        }
 
         @Override
         public Timings time(boolean transA, boolean transB, int m, int n, int k) {
             asked.add(m + "x" + n + "x" + k);
-            return answers.getOrDefault(m + "x" + n + "x" + k, otherwise);
+            Timings t = answers.getOrDefault(m + "x" + n + "x" + k, otherwise);
+            return t == null ? null : new Timings(t.simdNanos(), t.blasNanos(), quiet);
         }
+
+        @Override
+        public void warmUpAll() {
+        }
+
+        @Override
+        public boolean awaitWarmUp(long nanos) {
+            return ready;
+        }
+
+        @Override
+        public boolean prepare(boolean transA, boolean transB, int m, int n, int k, long nanos) {
+            prepared.add(m + "x" + n + "x" + k);
+            ready = true;
+            quiet = true;
+            return true;
+        }
+    }
+
+    private final List<String> calls = new ArrayList<>();
+    private final FakeTimer timer = new FakeTimer();
+    private final long[] clock = {0};
+
+    private AutoGemm auto(DecisionCache cache) {
+        return new AutoGemm(new Recording("simd", calls), new Recording("blas", calls), timer, cache, () -> clock[0]);
+    }
+
+    private static ShapeTimer.Timings t(long simd, long blas) {
+        return new ShapeTimer.Timings(simd, blas, true);
     }
 
     private static void call(Gemm gemm, boolean transA, boolean transB, int m, int n, int k) {
@@ -107,7 +117,7 @@ class AutoGemmTest {
                 Math.max(1, transB ? k : n), 0f, none, 0, Math.max(1, n));
     }
 
-    private static <T> T onThreads(int threads, java.util.function.Supplier<T> body) {
+    private static <T> T onThreads(int threads, Supplier<T> body) {
         int saved = Threads.count();
         Threads.set(threads);
         try {
@@ -117,26 +127,47 @@ class AutoGemmTest {
         }
     }
 
+    private static GemmDecision inFile(Path dir, boolean transA, boolean transB, int m, int n, int k, int threads) {
+        return DecisionCache.in(dir, "machine A").lookup(ShapeClass.of(transA, transB, m, n, k, threads));
+    }
+
+    @Test
+    void theRuleTakesOpenBlasOnlyWhenItIsFasterByMoreThanTheMargin() {
+        assertEquals(new AutoGemm.Verdict(true, true), AutoGemm.judge(t(200, 100)));
+        assertEquals(new AutoGemm.Verdict(false, true), AutoGemm.judge(t(100, 200)));
+        // OpenBLAS 2% faster: within the 3% margin, so the default, SIMD.
+        assertFalse(AutoGemm.judge(t(1020, 1000)).usesBlas());
+        assertFalse(AutoGemm.judge(t(1030, 1000)).usesBlas(), "exactly at the margin is still a tie");
+        assertTrue(AutoGemm.judge(t(1031, 1000)).usesBlas());
+        assertTrue(AutoGemm.judge(t(1040, 1000)).usesBlas());
+        assertFalse(AutoGemm.judge(t(1000, 1000)).usesBlas());
+    }
+
+    @Test
+    void simdMuchSlowerThanOpenBlasIsNotTrusted() {
+        assertEquals(new AutoGemm.Verdict(true, false), AutoGemm.judge(t(301, 100)));
+        assertEquals(new AutoGemm.Verdict(true, true), AutoGemm.judge(t(300, 100)), "3x exactly is still a timing");
+        assertEquals(new AutoGemm.Verdict(true, false), AutoGemm.judge(t(5_000_000, -1)),
+                "stopped after SIMD's first call");
+    }
+
     @Test
     void picksTheMeasuredFasterAndKeepsItForTheWholeClass() {
-        List<String> calls = new ArrayList<>();
-        FakeTimer timer = new FakeTimer();
-        timer.answers.put("128x128x784", new ShapeTimer.Timings(200_000, 300_000)); // SIMD faster
-        timer.answers.put("128x10x128", new ShapeTimer.Timings(9_000, 6_000));      // OpenBLAS faster
-        AutoGemm auto = new AutoGemm(new Recording("simd", calls), new Recording("blas", calls), timer,
-                DecisionCache.none());
+        timer.answers.put("128x128x784", t(200_000, 300_000)); // SIMD faster
+        timer.answers.put("128x10x128", t(9_000, 6_000));      // OpenBLAS faster
+        AutoGemm auto = auto(DecisionCache.none());
         onThreads(1, () -> {
             call(auto, false, true, 128, 128, 784);
             call(auto, false, true, 128, 10, 128);
             // Same classes (same buckets), whatever the timer would say for these shapes now.
-            timer.otherwise = new ShapeTimer.Timings(1, 1_000_000);
+            timer.otherwise = t(1, 1_000_000);
             call(auto, false, true, 200, 255, 1000);
             call(auto, false, true, 130, 12, 200);
             call(auto, false, true, 128, 128, 784);
             return null;
         });
         assertEquals(List.of("simd", "blas", "simd", "blas", "simd"), calls);
-        assertEquals(List.of("128x128x784", "128x10x128"), timer.asked, "one measurement per class");
+        assertEquals(List.of("128x128x784", "128x10x128"), timer.asked, "one probe per class (the clock stood still)");
         List<GemmDecision> decisions = auto.decisions();
         assertEquals(2, decisions.size());
         GemmDecision first = decisions.get(0);
@@ -150,52 +181,25 @@ class AutoGemmTest {
 
     @Test
     void aDecisionStaysFixedWhenTheMachineChangesItsMind() {
-        List<String> calls = new ArrayList<>();
-        FakeTimer timer = new FakeTimer();
-        timer.otherwise = new ShapeTimer.Timings(100, 200);
-        AutoGemm auto = new AutoGemm(new Recording("simd", calls), new Recording("blas", calls), timer,
-                DecisionCache.none());
+        timer.otherwise = t(100, 200);
+        AutoGemm auto = auto(DecisionCache.none());
         onThreads(2, () -> {
             call(auto, true, false, 64, 64, 64);
-            timer.otherwise = new ShapeTimer.Timings(200, 100);
+            timer.otherwise = t(200, 100);
             for (int i = 0; i < 5; i++) {
+                clock[0] += AutoGemm.RETRY_NANOS << 4;
                 call(auto, true, false, 64, 64, 64);
             }
             return null;
         });
         assertEquals(List.of("simd", "simd", "simd", "simd", "simd", "simd"), calls);
-        assertEquals(1, timer.asked.size());
-    }
-
-    @Test
-    void tiesGoToTheStaticRuleAndSoDoesAMissingTiming() {
-        assertTrue(AutoGemm.choose(300, 100, false));
-        assertFalse(AutoGemm.choose(100, 300, true));
-        assertTrue(AutoGemm.choose(101, 100, true), "within the margin: the rule");
-        assertFalse(AutoGemm.choose(100, 102, false), "within the margin: the rule");
-
-        List<String> calls = new ArrayList<>();
-        FakeTimer timer = new FakeTimer(); // no timing for anything
-        AutoGemm auto = new AutoGemm(new Recording("simd", calls), new Recording("blas", calls), timer,
-                DecisionCache.none());
-        onThreads(1, () -> {
-            call(auto, false, false, 1024, 1024, 1024); // rule: OpenBLAS
-            call(auto, false, false, 256, 256, 256);    // rule: SIMD
-            call(auto, false, false, 64, 64, 64);       // rule: OpenBLAS, but probing has stopped after two failures
-            return null;
-        });
-        assertEquals(List.of("blas", "simd", "blas"), calls);
-        assertEquals(2, timer.asked.size(), "no more probes after two without a timing");
-        assertTrue(auto.decisions().stream().allMatch(d -> d.source() == GemmDecision.Source.FALLBACK && d.simdNanos() == -1));
+        assertEquals(3, timer.asked.size(), "the two later probes agreed on OpenBLAS (for the file); no switch");
     }
 
     @Test
     void tinyProductsRunOnSimdUnmeasured() {
-        List<String> calls = new ArrayList<>();
-        FakeTimer timer = new FakeTimer();
-        timer.otherwise = new ShapeTimer.Timings(1_000, 1);
-        AutoGemm auto = new AutoGemm(new Recording("simd", calls), new Recording("blas", calls), timer,
-                DecisionCache.none());
+        timer.otherwise = t(1_000, 1);
+        AutoGemm auto = auto(DecisionCache.none());
         call(auto, false, false, 16, 16, 16); // 4096 multiply-adds
         call(auto, true, true, 1, 1, 1);
         call(auto, false, false, 17, 16, 16);
@@ -204,27 +208,312 @@ class AutoGemmTest {
     }
 
     @Test
-    void takesCachedDecisionsWithoutMeasuring(@TempDir Path dir) {
-        FakeTimer timer = new FakeTimer();
-        timer.otherwise = new ShapeTimer.Timings(100, 300);
-        List<String> calls = new ArrayList<>();
-        AutoGemm first = new AutoGemm(new Recording("simd", calls), new Recording("blas", calls), timer,
-                DecisionCache.in(dir, "machine A"));
+    void aDecisionIsWrittenOnlyWhenTwoQuietProbesAgree(@TempDir Path dir) {
+        AutoGemm auto = auto(DecisionCache.in(dir, "machine A"));
         onThreads(1, () -> {
+            timer.otherwise = t(100, 200);
+            call(auto, false, true, 128, 128, 784);
+            assertNull(inFile(dir, false, true, 128, 128, 784, 1), "one probe is not enough");
+            clock[0] += AutoGemm.RETRY_NANOS - 1;
+            call(auto, false, true, 128, 128, 784);
+            assertEquals(1, timer.asked.size(), "not before the wait is over");
+            clock[0] += 1;
+            call(auto, false, true, 128, 128, 784);
+            assertEquals(2, timer.asked.size());
+            assertFalse(inFile(dir, false, true, 128, 128, 784, 1).usesBlas(), "two agreeing probes: written");
+            clock[0] += AutoGemm.RETRY_NANOS << 4;
+            call(auto, false, true, 128, 128, 784);
+            assertEquals(2, timer.asked.size(), "settled: no more probes");
+
+            // Another class: OpenBLAS first, SIMD the next two times. The process keeps OpenBLAS.
+            timer.otherwise = t(300, 200);
+            call(auto, false, false, 64, 64, 64);
+            timer.otherwise = t(150, 200);
+            clock[0] += AutoGemm.RETRY_NANOS;
+            call(auto, false, false, 64, 64, 64);
+            assertNull(inFile(dir, false, false, 64, 64, 64, 1), "the two disagreed");
+            clock[0] += AutoGemm.RETRY_NANOS;
+            call(auto, false, false, 64, 64, 64);
+            assertEquals(4, timer.asked.size(), "the wait doubled");
+            clock[0] += AutoGemm.RETRY_NANOS;
+            call(auto, false, false, 64, 64, 64);
+            assertEquals(5, timer.asked.size());
+            return null;
+        });
+        assertFalse(inFile(dir, false, false, 64, 64, 64, 1).usesBlas(), "the second and third agreed on SIMD");
+        assertEquals(List.of("simd", "simd", "simd", "simd", "blas", "blas", "blas", "blas"), calls);
+    }
+
+    @Test
+    void takesSettledDecisionsWithoutMeasuringOrWaiting(@TempDir Path dir) {
+        timer.otherwise = t(100, 300);
+        AutoGemm first = auto(DecisionCache.in(dir, "machine A"));
+        onThreads(1, () -> {
+            call(first, false, true, 128, 128, 784);
+            clock[0] += AutoGemm.RETRY_NANOS;
             call(first, false, true, 128, 128, 784);
             return null;
         });
-        timer.otherwise = new ShapeTimer.Timings(300, 100);
-        AutoGemm second = new AutoGemm(new Recording("simd", calls), new Recording("blas", calls), timer,
-                DecisionCache.in(dir, "machine A"));
+        timer.otherwise = t(300, 100);
+        timer.ready = false; // a fresh process: the SIMD GEMM not compiled yet
+        AutoGemm second = auto(DecisionCache.in(dir, "machine A"));
         onThreads(1, () -> {
+            call(second, false, true, 128, 128, 784);
+            clock[0] += AutoGemm.RETRY_NANOS << 4;
             call(second, false, true, 128, 128, 784);
             return null;
         });
-        assertEquals(List.of("simd", "simd"), calls);
-        assertEquals(1, timer.asked.size(), "the second process reads the first one's decision");
+        assertEquals(List.of("simd", "simd", "simd", "simd"), calls);
+        assertEquals(2, timer.asked.size(), "the second process reads the first one's decision");
+        assertEquals(0, timer.requests, "and does not ask for a warm-up it does not need");
         assertEquals(GemmDecision.Source.CACHED, second.decisions().get(0).source());
         assertEquals(100, second.decisions().get(0).simdNanos());
+    }
+
+    @Test
+    void aCorruptDecisionFileIsMeasuredAgainAndReplaced(@TempDir Path dir) throws java.io.IOException {
+        Path file = DecisionCache.in(dir, "machine A").file();
+        java.nio.file.Files.writeString(file, "version " + DecisionCache.VERSION + "\nkey machine A\n"
+                + ShapeClass.of(false, true, 128, 128, 784, 1) + " blas 128 128 784 garbage\n");
+        timer.otherwise = t(100, 200);
+        AutoGemm auto = auto(DecisionCache.in(dir, "machine A"));
+        onThreads(1, () -> {
+            call(auto, false, true, 128, 128, 784);
+            clock[0] += AutoGemm.RETRY_NANOS;
+            call(auto, false, true, 128, 128, 784);
+            return null;
+        });
+        assertEquals(List.of("simd", "simd"), calls, "the broken file's OpenBLAS was not taken");
+        assertEquals(2, timer.asked.size());
+        assertFalse(inFile(dir, false, true, 128, 128, 784, 1).usesBlas(), "replaced with the new decision");
+    }
+
+    @Test
+    void beforeTheWarmUpAClassRunsOnOpenBlasForTheProcessAndIsMeasuredForTheNext(@TempDir Path dir) {
+        timer.ready = false;
+        timer.otherwise = t(100, 200); // SIMD faster, once it can be timed
+        AutoGemm auto = auto(DecisionCache.in(dir, "machine A"));
+        onThreads(1, () -> {
+            call(auto, false, true, 128, 128, 784);
+            call(auto, false, true, 128, 128, 784);
+            assertTrue(timer.asked.isEmpty(), "nothing timed before the warm-up");
+            assertTrue(timer.requests > 0, "the warm-up was asked for");
+            timer.ready = true;
+            clock[0] += AutoGemm.CHECK_NANOS - 1;
+            call(auto, false, true, 128, 128, 784);
+            assertTrue(timer.asked.isEmpty(), "calls in between only read the clock");
+            clock[0] += 1;
+            call(auto, false, true, 128, 128, 784); // timed now, for the file
+            clock[0] += AutoGemm.RETRY_NANOS;
+            call(auto, false, true, 128, 128, 784); // and again: settled
+            call(auto, false, true, 128, 128, 784);
+            return null;
+        });
+        assertEquals(List.of("blas", "blas", "blas", "blas", "blas", "blas"), calls, "no switch within the process");
+        assertEquals(2, timer.asked.size());
+        GemmDecision decision = auto.decisions().get(0);
+        assertEquals(GemmDecision.Source.PROVISIONAL, decision.source());
+        assertTrue(decision.usesBlas());
+
+        calls.clear();
+        AutoGemm next = auto(DecisionCache.in(dir, "machine A"));
+        onThreads(1, () -> {
+            call(next, false, true, 128, 128, 784);
+            return null;
+        });
+        assertEquals(List.of("simd"), calls, "the next process takes the settled decision");
+        assertEquals(GemmDecision.Source.CACHED, next.decisions().get(0).source());
+    }
+
+    @Test
+    void untrustedTimingsAreRetriedFurtherAndFurtherApartAndNeverWritten(@TempDir Path dir) {
+        timer.otherwise = t(1000, 100); // SIMD 10x slower: "not compiled"
+        AutoGemm auto = auto(DecisionCache.in(dir, "machine A"));
+        onThreads(1, () -> {
+            call(auto, false, false, 256, 256, 256);
+            assertEquals(1, timer.asked.size());
+            clock[0] += AutoGemm.RETRY_NANOS;
+            call(auto, false, false, 256, 256, 256);
+            assertEquals(2, timer.asked.size());
+            clock[0] += AutoGemm.RETRY_NANOS;
+            call(auto, false, false, 256, 256, 256);
+            assertEquals(2, timer.asked.size(), "the wait doubles");
+            clock[0] += AutoGemm.RETRY_NANOS;
+            call(auto, false, false, 256, 256, 256);
+            assertEquals(3, timer.asked.size());
+            for (int i = 0; i < 5; i++) {
+                clock[0] += AutoGemm.RETRY_NANOS << 4;
+                call(auto, false, false, 256, 256, 256);
+            }
+            return null;
+        });
+        assertEquals(AutoGemm.PROBES, timer.asked.size(), "at most this many probes in all");
+        assertTrue(calls.stream().allMatch("blas"::equals));
+        GemmDecision decision = auto.decisions().get(0);
+        assertEquals(GemmDecision.Source.PROVISIONAL, decision.source());
+        assertEquals(1000, decision.simdNanos());
+        assertTrue(DecisionCache.in(dir, "machine A").all().isEmpty());
+    }
+
+    @Test
+    void anUntrustedTimingFollowedByRealOnesIsWritten(@TempDir Path dir) {
+        timer.otherwise = t(1000, 100);
+        AutoGemm auto = auto(DecisionCache.in(dir, "machine A"));
+        onThreads(2, () -> {
+            call(auto, false, false, 256, 256, 256);
+            timer.otherwise = t(90, 100); // compiled now: SIMD faster
+            clock[0] += AutoGemm.RETRY_NANOS;
+            call(auto, false, false, 256, 256, 256);
+            clock[0] += AutoGemm.RETRY_NANOS << 1;
+            call(auto, false, false, 256, 256, 256);
+            clock[0] += AutoGemm.RETRY_NANOS << 4;
+            call(auto, false, false, 256, 256, 256);
+            return null;
+        });
+        assertEquals(List.of("blas", "blas", "blas", "blas"), calls);
+        assertEquals(3, timer.asked.size(), "settled by the second and third probes");
+        assertFalse(inFile(dir, false, false, 256, 256, 256, 2).usesBlas());
+    }
+
+    @Test
+    void probesThatAreNotQuietDecideForTheProcessButNeverForTheFile(@TempDir Path dir) {
+        timer.otherwise = t(300, 200); // OpenBLAS faster while the JIT runs
+        timer.quiet = false;
+        AutoGemm auto = auto(DecisionCache.in(dir, "machine A"));
+        onThreads(2, () -> {
+            call(auto, false, true, 128, 128, 784);
+            clock[0] += AutoGemm.RETRY_NANOS;
+            call(auto, false, true, 128, 128, 784);
+            assertEquals(1, timer.asked.size(), "no probe while it is not quiet");
+            timer.quiet = true;
+            timer.otherwise = t(150, 200); // SIMD faster on a quiet machine
+            clock[0] += AutoGemm.CHECK_NANOS;
+            call(auto, false, true, 128, 128, 784);
+            assertEquals(2, timer.asked.size());
+            assertNull(inFile(dir, false, true, 128, 128, 784, 2), "the first probe was not quiet: no vote");
+            clock[0] += AutoGemm.RETRY_NANOS << 1;
+            call(auto, false, true, 128, 128, 784);
+            return null;
+        });
+        assertEquals(List.of("blas", "blas", "blas", "blas"), calls, "the process keeps its first decision");
+        assertEquals(GemmDecision.Source.MEASURED, auto.decisions().get(0).source());
+        assertEquals(3, timer.asked.size());
+        assertFalse(inFile(dir, false, true, 128, 128, 784, 2).usesBlas(), "the file has the quiet probes' SIMD");
+    }
+
+    @Test
+    void callsOfAnUnsettledClassLookAtItAtMostEveryFewMilliseconds() {
+        timer.otherwise = t(150, 200);
+        timer.quiet = false;
+        AutoGemm auto = auto(DecisionCache.none());
+        call(auto, false, false, 64, 64, 64);
+        clock[0] += AutoGemm.RETRY_NANOS;
+        for (int i = 0; i < 100; i++) {
+            call(auto, false, false, 64, 64, 64);
+        }
+        assertEquals(1, timer.quietAsked, "not quiet: the next 99 calls only read the clock");
+        clock[0] += AutoGemm.CHECK_NANOS;
+        call(auto, false, false, 64, 64, 64);
+        assertEquals(2, timer.quietAsked);
+        assertEquals(1, timer.asked.size());
+    }
+
+    @Test
+    void aClassThatNeverGetsAQuietMomentGivesUpWithoutWritingAnything(@TempDir Path dir) {
+        timer.ready = false;
+        timer.quiet = false;
+        timer.otherwise = t(150, 200);
+        AutoGemm auto = auto(DecisionCache.in(dir, "machine A"));
+        call(auto, false, false, 64, 64, 64);
+        timer.ready = true;
+        for (int i = 0; i < 10; i++) {
+            clock[0] += AutoGemm.PENDING_NANOS / 8;
+            call(auto, false, false, 64, 64, 64);
+        }
+        int asked = timer.quietAsked;
+        assertTrue(asked > 0 && asked < 10, "stopped asking after " + AutoGemm.PENDING_NANOS + " ns: " + asked);
+        call(auto, false, false, 64, 64, 64);
+        assertEquals(asked, timer.quietAsked, "no longer pending");
+        assertTrue(timer.asked.isEmpty());
+        assertTrue(calls.stream().allMatch("blas"::equals));
+        assertTrue(DecisionCache.in(dir, "machine A").all().isEmpty());
+    }
+
+    @Test
+    void operandsTooLargeToTimeGoToOpenBlas() {
+        timer.otherwise = null; // the probe declines
+        AutoGemm auto = auto(DecisionCache.none());
+        call(auto, false, false, 64, 64, 64);
+        clock[0] += AutoGemm.RETRY_NANOS << 4;
+        call(auto, false, false, 64, 64, 64);
+        assertEquals(List.of("blas", "blas"), calls);
+        assertEquals(1, timer.asked.size(), "not probed again");
+        assertEquals(GemmDecision.Source.UNMEASURABLE, auto.decisions().get(0).source());
+    }
+
+    @Test
+    void prepareDecidesAClassBeforeItsFirstCallFromAQuietProbe(@TempDir Path dir) {
+        timer.ready = false; // a fresh process
+        timer.quiet = false;
+        timer.otherwise = t(100, 200);
+        AutoGemm auto = auto(DecisionCache.in(dir, "machine A"));
+        GemmDecision decision = onThreads(2, () -> auto.prepare(false, true, 128, 128, 784, Duration.ofSeconds(1)))
+                .orElseThrow();
+        assertEquals(List.of("128x128x784"), timer.prepared, "compiled and waited for quiet first");
+        assertEquals(List.of("128x128x784"), timer.asked);
+        assertEquals(GemmDecision.Source.MEASURED, decision.source());
+        assertFalse(decision.usesBlas());
+        onThreads(2, () -> {
+            call(auto, false, true, 128, 128, 784);
+            assertEquals(decision, auto.prepare(false, true, 200, 200, 1000, Duration.ofSeconds(1)).orElseThrow(),
+                    "the same class: its decision, no new probe");
+            return null;
+        });
+        assertEquals(List.of("simd"), calls);
+        assertEquals(1, timer.prepared.size());
+        assertTrue(auto.prepare(false, false, 16, 16, 16, Duration.ofSeconds(1)).isEmpty(), "tiny: never measured");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> auto.prepare(false, false, -1, 16, 16, Duration.ofSeconds(1)));
+        assertTrue(e.getMessage().contains("m=-1"), e.getMessage());
+    }
+
+    @Test
+    void prepareTakesASettledDecisionWithoutWaiting(@TempDir Path dir) {
+        int key = ShapeClass.of(false, true, 128, 128, 784, 1);
+        DecisionCache.in(dir, "machine A").record(new GemmDecision(key, 128, 128, 784, 300, 200, true,
+                GemmDecision.Source.MEASURED));
+        AutoGemm auto = auto(DecisionCache.in(dir, "machine A"));
+        GemmDecision decision = onThreads(1, () -> auto.prepare(false, true, 128, 128, 784, Duration.ofSeconds(1)))
+                .orElseThrow();
+        assertEquals(GemmDecision.Source.CACHED, decision.source());
+        assertTrue(decision.usesBlas());
+        assertTrue(timer.prepared.isEmpty());
+        assertTrue(timer.asked.isEmpty());
+    }
+
+    @Test
+    void theProbeCutsOnlyTheDepthOfLargeProducts() {
+        assertEquals(784, GemmProbe.probeDepth(128, 128, 784));
+        assertEquals(512, GemmProbe.probeDepth(512, 512, 512), "512^3 = 2^27 is timed whole");
+        assertEquals(512, GemmProbe.probeDepth(1024, 1024, 1024));
+        assertEquals(512, GemmProbe.probeDepth(2048, 2048, 2048));
+        assertEquals(2048, GemmProbe.probeDepth(64, 1024, 4096), "cut to 2^27 multiply-adds when that is more than 512");
+        assertEquals(100, GemmProbe.probeDepth(65536, 65536, 100), "never deeper than k");
+    }
+
+    /** A probe on the real backends: both times positive, and large operands declined. */
+    @Test
+    void aProbeOfTheRealBackendsTimesBoth() {
+        Optional<Gemm> simd = Kernels.simd().map(SimdKernels::gemm);
+        Optional<Gemm> blas = Kernels.blasGemm();
+        Assumptions.assumeTrue(simd.isPresent() && blas.isPresent(), "needs both SIMD and OpenBLAS");
+        GemmWarmup warmup = new GemmWarmup(simd.get(), blas.get(), null);
+        GemmProbe probe = new GemmProbe(simd.get(), blas.get(), warmup);
+        assertTrue(probe.readyOrRequest(false, true), "compiled on this thread (no warm-up thread)");
+        ShapeTimer.Timings t = probe.time(false, true, 33, 17, 65);
+        assertTrue(t.simdNanos() > 0 && t.blasNanos() > 0, t.toString());
+        assertTrue(AutoGemm.judge(t).trusted(), "compiled SIMD is within 3x of OpenBLAS: " + t);
+        assertNull(probe.time(false, false, 1 << 13, 1 << 13, 1 << 13), "operands above 64 MB are not timed");
     }
 
     /** Every layout, awkward sizes, both real backends: whichever auto picks, the product is right. */
@@ -233,11 +522,15 @@ class AutoGemmTest {
         Optional<Gemm> simd = Kernels.simd().map(SimdKernels::gemm);
         Optional<Gemm> blas = Kernels.blasGemm();
         Assumptions.assumeTrue(simd.isPresent() && blas.isPresent(), "needs both SIMD and OpenBLAS");
-        int[] asked = {0};
+        int[] probes = {0};
         // Alternate, so both backends get classes of every layout.
-        ShapeTimer timer = (transA, transB, m, n, k) -> asked[0]++ % 2 == 0
-                ? new ShapeTimer.Timings(1, 100) : new ShapeTimer.Timings(100, 1);
-        AutoGemm auto = new AutoGemm(simd.get(), blas.get(), timer, DecisionCache.none());
+        ShapeTimer alternating = new FakeTimer() {
+            @Override
+            public Timings time(boolean transA, boolean transB, int m, int n, int k) {
+                return probes[0]++ % 2 == 0 ? t(1, 100) : t(100, 1);
+            }
+        };
+        AutoGemm auto = new AutoGemm(simd.get(), blas.get(), alternating, DecisionCache.none());
         int[] sizes = {1, 7, 17, 33, 127};
         Random random = new Random(5);
         for (int threads : new int[] {1, 2}) {

@@ -1,0 +1,50 @@
+package io.isthmus.kernels.gemm;
+
+/**
+ * Private operands of one product C = op(A) op(B), for timing a GEMM without touching a caller's
+ * arrays: A and B hold small values (no subnormals, no overflow), C is overwritten (beta 0).
+ */
+final class ProbeOperands {
+
+    private final boolean transA;
+    private final boolean transB;
+    private final int m;
+    private final int n;
+    private final int k;
+    private final float[] a;
+    private final float[] b;
+    private final float[] c;
+
+    ProbeOperands(boolean transA, boolean transB, int m, int n, int k) {
+        this.transA = transA;
+        this.transB = transB;
+        this.m = m;
+        this.n = n;
+        this.k = k;
+        a = filled(m * k);
+        b = filled(k * n);
+        c = new float[m * n];
+    }
+
+    /** Floats the three operands of an m x n x k product take. */
+    static long floats(int m, int n, int k) {
+        return (long) m * k + (long) k * n + (long) m * n;
+    }
+
+    private static float[] filled(int length) {
+        float[] values = new float[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = (i % 17 - 8) * 0.0625f;
+        }
+        return values;
+    }
+
+    /** Nanoseconds for {@code calls} products by {@code gemm}. */
+    long time(Gemm gemm, int calls) {
+        long start = System.nanoTime();
+        for (int i = 0; i < calls; i++) {
+            gemm.sgemm(transA, transB, m, n, k, 1f, a, 0, transA ? m : k, b, 0, transB ? k : n, 0f, c, 0, n);
+        }
+        return System.nanoTime() - start;
+    }
+}

@@ -1,0 +1,157 @@
+package io.isthmus.kernels.gemm;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The warm-up on stand-in backends: a "SIMD" that is slow for its first calls, as uncompiled code is. */
+class GemmWarmupTest {
+
+    /** Takes {@code slowNanos} per call for its first {@code slowCalls} calls, then nothing; counts calls. */
+    private static class Cold implements Gemm {
+        final AtomicInteger calls = new AtomicInteger();
+        private final int slowCalls;
+        private final long slowNanos;
+
+        Cold(int slowCalls, long slowNanos) {
+            this.slowCalls = slowCalls;
+            this.slowNanos = slowNanos;
+        }
+
+        @Override
+        public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                          float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+            if (calls.incrementAndGet() <= slowCalls) {
+                long end = System.nanoTime() + slowNanos;
+                while (System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+
+        @Override
+        public String name() {
+            return "cold";
+        }
+    }
+
+    /** "OpenBLAS": a fixed 2 us per call, so the cold one's 200 us calls are far beyond 3x of it. */
+    private static final Gemm STEADY = new Cold(Integer.MAX_VALUE, 2_000);
+
+    @Test
+    void withoutAThreadTheCallerCompilesTheLayoutItAsksFor() {
+        Cold simd = new Cold(50, 200_000);
+        GemmWarmup warmup = new GemmWarmup(simd, STEADY, null);
+        assertFalse(warmup.isReady(GemmWarmup.layout(false, true)));
+        warmup.request(GemmWarmup.layout(false, true));
+        assertTrue(warmup.isReady(GemmWarmup.layout(false, true)), "compiled on the caller");
+        assertTrue(simd.calls.get() > 50, "ran until past its slow calls: " + simd.calls.get());
+        assertFalse(warmup.isReady(GemmWarmup.layout(false, false)), "only the layout asked for");
+        assertTrue(warmup.isIdle());
+        int before = simd.calls.get();
+        warmup.request(GemmWarmup.layout(false, true));
+        assertEquals(before, simd.calls.get(), "a layout is compiled once");
+    }
+
+    @Test
+    void onItsThreadEveryLayoutGetsReadyAndAwaitWaitsForThem() {
+        List<Thread> started = new ArrayList<>();
+        GemmWarmup warmup = new GemmWarmup(new Cold(20, 100_000), STEADY, task -> {
+            Thread thread = Thread.ofPlatform().daemon().name("test-gemm-warmup").start(task);
+            started.add(thread);
+        });
+        warmup.requestAll();
+        warmup.requestAll();
+        assertEquals(1, started.size(), "one thread drains every request");
+        assertTrue(warmup.await(30_000_000_000L));
+        for (int layout = 0; layout < 4; layout++) {
+            assertTrue(warmup.isReady(layout), GemmWarmup.name(layout));
+        }
+    }
+
+    @Test
+    void aLayoutACallWaitsForGoesBeforeTheOnesOnlyQueuedByRequestAll() {
+        List<String> order = new ArrayList<>();
+        Gemm recording = new Cold(0, 0) {
+            @Override
+            public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
+                              int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+                String layout = GemmWarmup.name(GemmWarmup.layout(transA, transB));
+                if (!order.contains(layout)) {
+                    order.add(layout);
+                }
+            }
+        };
+        List<Runnable> tasks = new ArrayList<>();
+        GemmWarmup warmup = new GemmWarmup(recording, STEADY, tasks::add);
+        warmup.requestAll();
+        warmup.request(GemmWarmup.layout(true, true));
+        assertEquals(1, tasks.size());
+        tasks.get(0).run(); // the warm-up thread's work, here
+        assertEquals(List.of("TT", "NT", "TN", "NN"), order);
+        assertTrue(warmup.isIdle());
+    }
+
+    @Test
+    void aLayoutThatNeverGetsFastIsGivenUpAfterItsBudget() {
+        GemmWarmup warmup = new GemmWarmup(new Cold(Integer.MAX_VALUE, 100_000), STEADY, null, 50_000_000L);
+        long start = System.nanoTime();
+        warmup.request(0);
+        assertFalse(warmup.isReady(0));
+        assertTrue(warmup.isIdle(), "given up counts as finished");
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "within the budget, roughly");
+    }
+
+    @Test
+    void theWarmUpThreadStaysOffTheCpuWhileAProbeRuns() {
+        AtomicInteger simdCalls = new AtomicInteger();
+        Gemm counting = new Cold(0, 0) {
+            @Override
+            public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
+                              int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+                simdCalls.incrementAndGet();
+                LockSupport.parkNanos(1_000_000); // 1 ms a call: far slower than 3x STEADY, never ready
+            }
+        };
+        GemmWarmup warmup = new GemmWarmup(counting, STEADY,
+                task -> Thread.ofPlatform().daemon().start(task), 3_000_000_000L);
+        warmup.request(0);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (simdCalls.get() == 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        int during = warmup.probing(() -> {
+            LockSupport.parkNanos(50_000_000); // let a round in progress finish
+            int before = simdCalls.get();
+            LockSupport.parkNanos(100_000_000);
+            return simdCalls.get() - before;
+        });
+        assertEquals(0, during, "the warm-up thread ran while a probe was timing");
+    }
+
+    @Test
+    void theWarmupPropertyMustBeTrueOrFalse() {
+        String saved = System.getProperty(GemmWarmup.PROPERTY);
+        try {
+            System.setProperty(GemmWarmup.PROPERTY, "false");
+            assertFalse(GemmWarmup.backgroundAllowed());
+            System.setProperty(GemmWarmup.PROPERTY, "off");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, GemmWarmup::backgroundAllowed);
+            assertTrue(e.getMessage().contains("-Disthmus.warmup=off"), e.getMessage());
+        } finally {
+            if (saved == null) {
+                System.clearProperty(GemmWarmup.PROPERTY);
+            } else {
+                System.setProperty(GemmWarmup.PROPERTY, saved);
+            }
+        }
+    }
+}
