@@ -76,7 +76,7 @@ public class GemmBenchmark {
             // from the decision file), as a long run gets it; without this, a fork whose decision
             // file lacks the shape would run it provisionally on OpenBLAS (see AutoGemm).
             Kernels.autoGemmInstance().ifPresent(auto -> auto
-                    .prepare(transA, transB, size.m(), size.n(), size.k(), Duration.ofMinutes(2))
+                    .prepare(transA, transB, size.m(), size.n(), size.k(), Duration.ofSeconds(30))
                     .ifPresent(decision -> System.out.println("auto: " + decision)));
         }
     }

@@ -24,38 +24,40 @@ import java.util.function.LongSupplier;
  *   <li>at most {@link #UNMEASURED_WORK} multiply-adds: SIMD, unmeasured (the Panama downcall
  *       alone costs more than the arithmetic);</li>
  *   <li>a decision an earlier process settled in the {@link DecisionCache decision file} of this
- *       machine and configuration ({@link MachineKey}): taken as it is;</li>
- *   <li>the SIMD GEMM of this layout not compiled yet ({@link GemmWarmup}, started by this call
- *       or by {@code Kernels.warmUp()}): OpenBLAS, <em>provisionally</em>. The call does not wait
- *       for the JIT (1-2.5 s for the first layout in a fresh JVM on the 2-core machine): OpenBLAS
- *       is native code, at full speed from its first call;</li>
+ *       machine and configuration ({@link MachineKey}): taken as it is, compiled or not;</li>
+ *   <li>SIMD not compiled yet for this shape ({@link GemmWarmup}: its layout, then a pilot of
+ *       the shape, on a background thread this call asks for): OpenBLAS, <em>provisionally</em>.
+ *       The call does not wait for the JIT (1-2.5 s for the first layout in a fresh JVM on the
+ *       2-core machine): OpenBLAS is native code, at full speed from its first call;</li>
  *   <li>operands too large for a probe's private copies ({@link GemmProbe#MAX_FLOATS}): OpenBLAS;</li>
  *   <li>otherwise a {@link GemmProbe probe} times both on private buffers of the call's shape
- *       (6 ms, 18 ms when a backend splits the product across threads, or about two calls of a
- *       product above 512^3), and {@link #judge the rule} decides from each backend's best time.
- *       A probe in which SIMD ran uncompiled code (more than {@link GemmWarmup#COLD_RATIO} times
- *       OpenBLAS's time: a shape can reach a branch the warm-up did not) is not trusted:
- *       OpenBLAS, provisionally.</li>
+ *       (6 ms, 18 ms when a backend splits the product across threads, about three calls of a
+ *       product above 512^3), and {@link #judge the rule} decides. A probe that found SIMD's code
+ *       uncompiled after all (more than {@link GemmWarmup#COLD_RATIO} times OpenBLAS's time) is
+ *       not trusted: OpenBLAS, provisionally.</li>
  * </ol>
  *
  * <p>The rule: OpenBLAS if its best time beats SIMD's by more than {@link #MARGIN}, else SIMD,
  * the default (pure JVM, no native call; within 3% of the faster when it loses).
  *
  * <p>What is written to the decision file: a decision is <em>settled</em>, and written, when two
- * {@linkplain ShapeTimer.Timings#quiet quiet} probes of the class, at least {@link #RETRY_NANOS}
- * apart, give the same backend. One probe is never enough: a process elsewhere on the machine
- * can slow either backend for a few seconds, and the file would keep that for every later
- * process. So a class keeps its backend for the process, and while it is not settled its calls
- * time it again, once the SIMD GEMM is compiled and the process quiet: at most
- * {@link #PROBES} probes in all, the second {@link #RETRY_NANOS} after the first and each further
- * one after twice the wait before. A class that runs a parallel OpenBLAS product every time (its
- * OpenBLAS threads spinning) cannot time SIMD quietly and is decided afresh in each process.
+ * {@linkplain #judge conclusive} probes of the class, at least {@link #RETRY_NANOS} apart, give
+ * the same backend. One probe is never enough: a process elsewhere on the machine can slow either
+ * backend for seconds, and the file would keep that for every later process. A probe is
+ * conclusive when it was {@linkplain ShapeTimer.Timings#quiet quiet}, or when SIMD won against
+ * a single-threaded OpenBLAS: what ran meanwhile could only have slowed SIMD. (The JIT compiles
+ * without a pause through a program's first seconds: waiting for quiet alone, a short program
+ * would never settle anything.) A class keeps its backend for the process, and while it is not
+ * settled its calls time it again, once SIMD is compiled for it (and, for a product OpenBLAS
+ * splits, once the process is quiet): at most {@link #PROBES} probes in all, the second
+ * {@link #RETRY_NANOS} after the first and each further one after twice the wait before, at most
+ * {@link #MAX_WAIT_NANOS}. In between, its calls look at most every {@link #CHECK_NANOS}.
  *
  * <p>So the first process on a machine (or after its OpenBLAS or {@code OPENBLAS_*} settings
  * changed) may run some classes on OpenBLAS, or on a timing made under load, and later processes
  * start from settled decisions. {@link #prepare} decides a class before its first call from a
- * probe on a compiled, quiet JVM (GemmBenchmark does), {@link #awaitWarmUp} waits for the warm-up
- * of all layouts. Each decision is logged at DEBUG level and listed by {@link #decisions()}.
+ * probe on a compiled, quiet JVM (GemmBenchmark does). Each decision is logged at DEBUG level,
+ * each later probe at TRACE, and {@link #decisions()} lists them.
  */
 public final class AutoGemm implements Gemm {
 
@@ -64,9 +66,10 @@ public final class AutoGemm implements Gemm {
     /** OpenBLAS must be faster than SIMD by more than this (relative) to be chosen. */
     static final double MARGIN = 0.03;
     /** Probes of a class, at most, in all (its first call's included). */
-    static final int PROBES = 5;
-    /** Before the second of them; the wait doubles before each further one. */
+    static final int PROBES = 8;
+    /** Before the second of them; the wait doubles before each further one, up to {@link #MAX_WAIT_NANOS}. */
     static final long RETRY_NANOS = 200_000_000L;
+    static final long MAX_WAIT_NANOS = 3_200_000_000L;
     /** A class still unsettled this long after its first call is left so (nothing written). */
     static final long PENDING_NANOS = 60_000_000_000L;
     /** While the warm-up runs or the process is not quiet, unsettled classes look again this often. */
@@ -149,6 +152,7 @@ public final class AutoGemm implements Gemm {
         GemmDecision decision = cache.lookup(key);
         Unsettled state = null;
         if (decision == null) {
+            timer.warmUp(transA, transB, m, n, k);
             long now = nanoClock.getAsLong();
             state = new Unsettled(now);
             decision = firstDecision(key, transA, transB, m, n, k, state);
@@ -169,7 +173,7 @@ public final class AutoGemm implements Gemm {
     }
 
     private GemmDecision firstDecision(int key, boolean transA, boolean transB, int m, int n, int k, Unsettled state) {
-        if (!timer.readyOrRequest(transA, transB)) {
+        if (!timer.ready(transA, transB, m, n, k)) {
             return new GemmDecision(key, m, n, k, -1, -1, true, GemmDecision.Source.PROVISIONAL);
         }
         ShapeTimer.Timings t = timer.time(transA, transB, m, n, k);
@@ -177,11 +181,11 @@ public final class AutoGemm implements Gemm {
             return new GemmDecision(key, m, n, k, -1, -1, true, GemmDecision.Source.UNMEASURABLE);
         }
         state.probes++;
-        Verdict verdict = judge(t);
+        Verdict verdict = judge(t, m, n, k);
         if (!verdict.trusted()) {
             return new GemmDecision(key, m, n, k, t.simdNanos(), t.blasNanos(), true, GemmDecision.Source.PROVISIONAL);
         }
-        if (t.quiet()) {
+        if (verdict.conclusive()) {
             state.vote = verdict.usesBlas();
         }
         return new GemmDecision(key, m, n, k, t.simdNanos(), t.blasNanos(), verdict.usesBlas(),
@@ -189,12 +193,13 @@ public final class AutoGemm implements Gemm {
     }
 
     /**
-     * A call of a class not settled yet: times it again when the SIMD GEMM is compiled, the
-     * process {@linkplain ShapeTimer#quiet quiet} and the wait since the last probe over, and
-     * writes the decision when two quiet probes agree. The class's backend in this process stays.
+     * A call of a class not settled yet: times it again when the SIMD GEMM is compiled and the
+     * wait since the last probe is over (and, for a product OpenBLAS runs on several threads, the
+     * process {@linkplain ShapeTimer#quiet quiet}: nothing else could be concluded), and writes the
+     * decision when two conclusive probes agree. The class's backend in this process stays.
      */
     private void probeAgain(int key, boolean transA, boolean transB, int m, int n, int k) {
-        boolean ready = timer.readyOrRequest(transA, transB);
+        boolean ready = timer.ready(transA, transB, m, n, k);
         synchronized (this) {
             Unsettled state = unsettled.get(key);
             long now = nanoClock.getAsLong();
@@ -213,7 +218,7 @@ public final class AutoGemm implements Gemm {
                 leaveUnsettled(key, "not settled within " + PENDING_NANOS / 1_000_000_000L + " s (never quiet enough)");
                 return;
             }
-            if (!timer.quiet(m, n, k)) {
+            if (blasSplits(m, n, k) && !timer.quiet(m, n, k)) {
                 checkAgain(now, CHECK_NANOS);
                 return;
             }
@@ -223,9 +228,14 @@ public final class AutoGemm implements Gemm {
                 leaveUnsettled(key, "operands too large to time");
                 return;
             }
-            Verdict verdict = judge(t);
+            Verdict verdict = judge(t, m, n, k);
             String times = String.format("simd %.1f us, blas %.1f us", t.simdNanos() / 1e3, t.blasNanos() / 1e3);
-            if (verdict.trusted() && t.quiet()) {
+            String kind = !verdict.trusted() ? "SIMD uncompiled"
+                    : verdict.conclusive() ? "conclusive" : "not conclusive";
+            int probes = state.probes;
+            LOG.log(System.Logger.Level.TRACE, () -> "isthmus: auto GEMM " + ShapeClass.describe(key) + " probe "
+                    + probes + ": " + times + ", " + kind);
+            if (verdict.conclusive()) {
                 if (state.vote != null && state.vote == verdict.usesBlas()) {
                     GemmDecision settled = new GemmDecision(key, m, n, k, t.simdNanos(), t.blasNanos(),
                             verdict.usesBlas(), GemmDecision.Source.MEASURED);
@@ -236,11 +246,10 @@ public final class AutoGemm implements Gemm {
                 state.vote = verdict.usesBlas();
             }
             if (state.probes >= PROBES) {
-                leaveUnsettled(key, "not settled after " + PROBES + " probes (last: " + times
-                        + (verdict.trusted() ? t.quiet() ? "" : ", not quiet" : ", SIMD uncompiled") + ")");
+                leaveUnsettled(key, "not settled after " + PROBES + " probes (last: " + times + ", " + kind + ")");
                 return;
             }
-            state.notBefore = nanoClock.getAsLong() + (RETRY_NANOS << (state.probes - 1));
+            state.notBefore = nanoClock.getAsLong() + Math.min(MAX_WAIT_NANOS, RETRY_NANOS << (state.probes - 1));
             checkAgain(now, 0);
         }
     }
@@ -266,20 +275,37 @@ public final class AutoGemm implements Gemm {
                 + " in this process): " + outcome);
     }
 
-    /** What a probe says: the backend, and whether SIMD's time can be trusted at all. */
-    record Verdict(boolean usesBlas, boolean trusted) {
+    /**
+     * What a probe of an m x n x k product says: the backend; whether SIMD's time can be trusted
+     * at all; and whether the probe is conclusive, so that it may help settle the decision.
+     */
+    record Verdict(boolean usesBlas, boolean trusted, boolean conclusive) {
     }
 
     /**
      * The rule (see the class comment): OpenBLAS when its best time beats SIMD's by more than
      * {@link #MARGIN}, else SIMD. Not trusted (and OpenBLAS) when SIMD took more than
      * {@link GemmWarmup#COLD_RATIO} times OpenBLAS's time, or was stopped as uncompiled.
+     *
+     * <p>Conclusive: trusted, and either quiet, or SIMD won against a single-threaded OpenBLAS.
+     * Whatever else ran meanwhile could only have slowed SIMD: the JIT recompiling part of its
+     * code (a branch first taken sends a method back to slower code for a while), compiler
+     * threads or another process taking its second thread's core. OpenBLAS on one thread is
+     * native code on the caller's core, timed on the caller's CPU clock when SIMD runs on one
+     * thread too (see {@link GemmProbe}). OpenBLAS winning, or either winning while OpenBLAS ran
+     * on several threads (slowed as much as SIMD), proves nothing unless the probe was quiet.
      */
-    static Verdict judge(ShapeTimer.Timings t) {
+    static Verdict judge(ShapeTimer.Timings t, int m, int n, int k) {
         if (t.blasNanos() < 0 || t.simdNanos() > GemmWarmup.COLD_RATIO * t.blasNanos()) {
-            return new Verdict(true, false);
+            return new Verdict(true, false, false);
         }
-        return new Verdict(t.blasNanos() * (1 + MARGIN) < t.simdNanos(), true);
+        boolean usesBlas = t.blasNanos() * (1 + MARGIN) < t.simdNanos();
+        return new Verdict(usesBlas, true, t.quiet() || !usesBlas && !blasSplits(m, n, k));
+    }
+
+    /** Whether OpenBLAS runs this product on several threads ({@link BlasGemm}). */
+    private static boolean blasSplits(int m, int n, int k) {
+        return Threads.count() > 1 && (long) m * n * k >= BlasGemm.PARALLEL_WORK;
     }
 
     /** Every decision this instance has made, in the order of the classes' first calls. */
@@ -288,19 +314,27 @@ public final class AutoGemm implements Gemm {
     }
 
     /**
-     * Starts compiling the SIMD GEMM of all four layouts on a background thread (on this thread
-     * with {@code -Disthmus.warmup=false}), so that classes met from then on can be timed.
+     * Starts compiling the SIMD GEMM on a background thread (on this thread with
+     * {@code -Disthmus.warmup=false}): the paths of the shapes the decision file puts on SIMD
+     * first, then all four layouts, so that classes met from then on can be timed.
      */
     public void warmUp() {
         timer.warmUpAll();
+        // The shapes the decision file puts on SIMD first: their first calls will run SIMD.
+        for (GemmDecision cached : cache.all()) {
+            if (!cached.usesBlas()) {
+                int key = cached.shapeClass();
+                timer.warmUp(ShapeClass.transA(key), ShapeClass.transB(key), cached.m(), cached.n(), cached.k());
+            }
+        }
     }
 
     /**
-     * {@link #warmUp()}, then waits until the SIMD GEMM is compiled (1.7-2.8 s for all four
-     * layouts in a fresh JVM on the 2-core machine) and the process quiet, at most
-     * {@code timeout}: classes met afterwards are timed at their first call (a shape that reaches
-     * a branch the warm-up did not may still be provisional; {@link #prepare} compiles the shape
-     * too). False if the time ran out first.
+     * {@link #warmUp()}, then waits until that is done and the process quiet, at most
+     * {@code timeout}: the classes the decision file puts on SIMD then run compiled from their
+     * first call. (A class met for the first time still waits for its own pilot, provisionally
+     * on OpenBLAS; {@link #prepare} decides one before its first call.) False if the time ran out
+     * first.
      */
     public boolean awaitWarmUp(Duration timeout) {
         warmUp();
@@ -310,11 +344,12 @@ public final class AutoGemm implements Gemm {
     /**
      * Decides the class of this product now, blocking, from a probe made undisturbed: unless the
      * class is decided already (or tiny, or settled in the decision file), compiles the SIMD GEMM
-     * of every layout and of this very shape (a shape can reach a path the warm-up did not) on
-     * this thread, waits for the JIT and OpenBLAS's threads to be quiet, and then decides as a
-     * first call does, at most {@code timeout} for the waiting (after it, the decision is made
-     * anyway, perhaps provisionally). For benchmarks, and programs that know their products and
-     * want them timed before their first call.
+     * of every layout and this shape's pilot, runs SIMD on the shape itself until its time has
+     * held for a moment (within 3x of OpenBLAS, SIMD may still run code C2 is about to replace),
+     * waits for the process to be quiet, and then decides as a first call does, at most
+     * {@code timeout} for the waiting (after it, the decision is made anyway, perhaps
+     * provisionally). For benchmarks, and programs that know their products and want them timed
+     * before their first call.
      *
      * @return the class's decision; empty for products auto does not measure (at most
      *         {@link #UNMEASURED_WORK} multiply-adds)

@@ -197,8 +197,8 @@ final class DecisionCache {
             int k = Integer.parseInt(f[4]);
             long simdNanos = Long.parseLong(f[5]);
             long blasNanos = Long.parseLong(f[6]);
-            boolean transA = (key >>> 19 & 1) == 1;
-            boolean transB = (key >>> 18 & 1) == 1;
+            boolean transA = ShapeClass.transA(key);
+            boolean transB = ShapeClass.transB(key);
             // The shape must fall in the class (the thread bucket aside, which the shape cannot tell).
             boolean inClass = ShapeClass.isValid(key) && m >= 1 && n >= 1 && k >= 1
                     && ShapeClass.of(transA, transB, m, n, k, 1) == (key & ~(7 << 15));

@@ -2,25 +2,40 @@ package io.isthmus.kernels.gemm;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * Gets the SIMD GEMM compiled, one layout (transA, transB) at a time, so that {@link AutoGemm}
- * can time it: until C2 has compiled its Vector API code it runs 10-1000x slower (every vector
- * boxed), and a timing then would only say "not compiled yet".
+ * Gets the SIMD GEMM compiled, so that {@link AutoGemm} can time it: until C2 has compiled its
+ * Vector API code it runs 10-1000x slower (every vector boxed), and a timing then would only say
+ * "not compiled yet", after stalling the caller (measured: one uncompiled 128x128x784 call took
+ * 172 ms instead of 0.15).
  *
- * <p>A layout is requested by the first call of one of its shape classes (and all four, behind
- * those, by {@code Kernels.warmUp()}); a daemon thread ({@code isthmus-gemm-warmup}) then runs
- * SIMD and OpenBLAS on {@link #PRODUCTS} of that layout until SIMD is within {@link #COLD_RATIO}
- * of OpenBLAS twice in a row on each, and marks the layout {@linkplain #isReady ready}. Measured in
- * a fresh JVM on the 2-core machine, busy with other processes: 1.2-2.4 s for the first layout,
- * 0.3-0.5 s for the second, a few ms for the other two (most code is shared). The thread parks
- * while a probe runs, and exits when nothing is waiting. A layout whose first product does not
- * get there within {@link #LAYOUT_BUDGET_NANOS} is given up: auto never times it in this process.
- * With {@code -Disthmus.warmup=false} no thread is started: the caller that requests a layout
- * compiles it itself, waiting for it.
+ * <p>A daemon thread ({@code isthmus-gemm-warmup}) runs SIMD and OpenBLAS on private operands
+ * until SIMD is within {@link #COLD_RATIO} of OpenBLAS twice in a row, in this order:
+ * <ol>
+ *   <li>the {@link #CORE} product of each layout (transA, transB) asked for, those a call waits
+ *       for first: this compiles the layout's kernels, and the layout is then
+ *       {@linkplain #isReady ready};</li>
+ *   <li>a {@linkplain #pilot pilot} of each shape a call asked for ({@link #requestShape}): a
+ *       small product that takes the same branches of the SIMD GEMM. C2 turns branches it never
+ *       saw taken into traps that send a call back to slow code until it has recompiled
+ *       (measured: right after compiling on a few fixed products, most other shapes still ran
+ *       10-500x slower for a while); a pilot makes sure a later probe of the shape finds them
+ *       compiled.</li>
+ * </ol>
+ * Only shapes calls meet are compiled: more speculative products cost the training that runs
+ * meanwhile more than they saved. Measured in a fresh JVM on the 2-core machine, busy with other
+ * processes: 1.2-2.5 s for the first layout (2.5-3.4 s while an MLP trained on the main thread),
+ * much less for the others (most code is shared). The thread parks while a probe runs, and exits
+ * when nothing is waiting. A layout whose core does not get to speed within
+ * {@link #LAYOUT_BUDGET_NANOS} is given up (auto never times it in this process); a pilot gets
+ * {@link #PILOT_BUDGET_NANOS} (on some shapes SIMD stays a few times slower than OpenBLAS for good).
+ * With {@code -Disthmus.warmup=false} no thread is started: the caller that asks compiles, waiting.
  */
 final class GemmWarmup {
 
@@ -32,22 +47,11 @@ final class GemmWarmup {
      */
     static final double COLD_RATIO = 3;
     static final long LAYOUT_BUDGET_NANOS = 5_000_000_000L;
-    /**
-     * m, n, k of the products each layout is compiled on. C2 compiles what these reach and turns
-     * branches they never took into traps that send a later call back to slow code until it has
-     * recompiled (measured: 128x128x784 then ran 500x slower for a while), so they reach every
-     * path of the SIMD GEMM found so far: full and edge tiles in both directions, A read in place
-     * (n up to 128) or packed and gathered, B read in place (m up to 128), packed, or partly
-     * both, one or two k slices, a few rows only; the last two are split across threads (by rows and by
-     * columns) when more than one thread is allowed, the others run on the warm-up thread alone.
-     */
-    static final int[][] PRODUCTS = {{64, 64, 60}, {33, 17, 65}, {10, 128, 128}, {36, 200, 30}, {20, 40, 300},
-        {136, 32, 32}, {130, 10, 100}, {3, 300, 70}, {5, 5, 300}, {72, 72, 64}, {40, 136, 64}};
-    /**
-     * The first product must get to speed for the layout to be ready; each other one gets at most
-     * this long (on some SIMD is slow for good, a few times OpenBLAS's time, and never "at speed").
-     */
-    static final long PRODUCT_BUDGET_NANOS = 500_000_000L;
+    static final long PILOT_BUDGET_NANOS = 500_000_000L;
+    /** {@link #settleShape} stops once SIMD's best time has held this long. */
+    static final long SETTLE_NANOS = 300_000_000L;
+    /** m, n, k of the product that compiles a layout's kernels (below 2^18: on the warm-up thread alone). */
+    static final int[] CORE = {64, 64, 60};
     /** Each timed round runs about this long per backend. */
     private static final long ROUND_NANOS = 20_000;
     /** After this many rounds not at speed, C2 has the code queued; rounds are then paced to leave it the CPU. */
@@ -56,14 +60,20 @@ final class GemmWarmup {
 
     private final Gemm simd;
     private final Gemm blas;
-    /** Runs the warm-up loop on a new thread, or null: the requesting caller runs it. */
+    /** Runs the warm-up loop on a new thread, or null: the asking caller runs it. */
     private final Consumer<Runnable> threadStarter;
     private final long layoutBudgetNanos;
-    private final Deque<Integer> waiting = new ArrayDeque<>();
+    /** Layouts a call waits for, whose core is still to compile. */
+    private final Deque<Integer> cores = new ArrayDeque<>();
+    /** Pilots still to compile: {layout, m, n, k}. */
+    private final Deque<int[]> pilots = new ArrayDeque<>();
+    /** Layouts only {@link #requestAll} asked for, whose core is still to compile. */
+    private final Deque<Integer> speculative = new ArrayDeque<>();
+    private final Set<Long> pilotsAsked = new HashSet<>();
+    private final Set<Long> pilotsDone = new HashSet<>();
     /** Probes running now: the warm-up thread stays off the CPU meanwhile (see {@link #probing}). */
     private final AtomicInteger probes = new AtomicInteger();
     private volatile int ready;
-    private volatile int finished;
     private volatile int requested;
     /** Layouts a call has asked for (a subset of requested). */
     private volatile int urged;
@@ -73,7 +83,7 @@ final class GemmWarmup {
         this(simd, blas, threadStarter, LAYOUT_BUDGET_NANOS);
     }
 
-    /** With another budget per layout (tests). */
+    /** With another budget for a layout's core (tests). */
     GemmWarmup(Gemm simd, Gemm blas, Consumer<Runnable> threadStarter, long layoutBudgetNanos) {
         this.simd = simd;
         this.blas = blas;
@@ -102,70 +112,39 @@ final class GemmWarmup {
         return (transA ? 1 : 0) | (transB ? 2 : 0);
     }
 
+    static String name(int layout) {
+        return ((layout & 1) != 0 ? "T" : "N") + ((layout & 2) != 0 ? "T" : "N");
+    }
+
+    /**
+     * m, n, k of a small product that takes the branches of the SIMD GEMM an m x n x k product
+     * takes: m kept up to 48, else brought to [24, 48) if at most 128 and to [144, 168) if more,
+     * keeping its remainder by 24 (edge rows of the 8- and 12-row tiles; B read in place up to
+     * 128 rows); n kept up to 64, else brought to [96, 128) or [160, 192), keeping its remainder
+     * by 32 (edge columns; A read in place up to 4 panels); k one slice of at most 64, or two.
+     */
+    static int[] pilot(int m, int n, int k) {
+        int pm = m <= 48 ? m : m <= 128 ? 24 + m % 24 : 144 + m % 24;
+        int pn = n <= 64 ? n : n <= 128 ? 96 + n % 32 : 160 + n % 32;
+        int pk = k <= 256 ? Math.min(k, 64) : 300;
+        return new int[] {pm, pn, pk};
+    }
+
     boolean isReady(int layout) {
         return (ready >>> layout & 1) != 0;
     }
 
-    /** Whether every requested layout is ready or given up. */
-    boolean isIdle() {
-        synchronized (this) {
-            return finished == requested;
-        }
+    /** Whether nothing is queued or compiling. */
+    synchronized boolean isIdle() {
+        return !draining;
     }
 
     /**
-     * Queues a layout for compilation, ahead of those only queued by {@link #requestAll} (a call
-     * is waiting for this one), and starts the thread if none runs; without a thread, compiles it
-     * now, on the caller.
+     * Queues a layout's core for compilation, ahead of those only queued by {@link #requestAll}
+     * (a call waits for this one).
      */
     void request(int layout) {
         request(layout, true);
-    }
-
-    private void request(int layout, boolean urgent) {
-        if (((urgent ? urged : requested) >>> layout & 1) != 0) {
-            return;
-        }
-        synchronized (this) {
-            if (urgent) {
-                urged |= 1 << layout;
-            }
-            if ((requested >>> layout & 1) != 0) {
-                // Already queued (or done): a call asking for it moves it ahead of the speculative ones.
-                if (urgent && waiting.remove(layout)) {
-                    waiting.addFirst(layout);
-                }
-                return;
-            }
-            requested |= 1 << layout;
-            if (urgent) {
-                waiting.addFirst(layout);
-            } else {
-                waiting.addLast(layout);
-            }
-            if (draining) {
-                return;
-            }
-            draining = true;
-            if (threadStarter != null) {
-                threadStarter.accept(this::drain);
-                return;
-            }
-        }
-        drain();
-    }
-
-    /**
-     * Runs {@code probe} with the warm-up thread parked (it checks between its rounds, every
-     * 40 us or so), so that a probe on the caller is not timed against it for the cores.
-     */
-    <T> T probing(java.util.function.Supplier<T> probe) {
-        probes.incrementAndGet();
-        try {
-            return probe.get();
-        } finally {
-            probes.decrementAndGet();
-        }
     }
 
     /**
@@ -179,7 +158,116 @@ final class GemmWarmup {
         }
     }
 
-    /** Waits until every requested layout is ready or given up, at most {@code nanos}; true if so. */
+    /** Queues the {@linkplain #pilot pilot} of an m x n x k product (once per pilot), and its layout. */
+    void requestShape(boolean transA, boolean transB, int m, int n, int k) {
+        requestShape(transA, transB, m, n, k, false);
+    }
+
+    /**
+     * Queues the pilot again, if it is not queued now: a probe found its code uncompiled after
+     * all (a branch taken elsewhere sent a method back to the interpreter, or C2 never got to it).
+     */
+    void requestShapeAgain(boolean transA, boolean transB, int m, int n, int k) {
+        requestShape(transA, transB, m, n, k, true);
+    }
+
+    private void requestShape(boolean transA, boolean transB, int m, int n, int k, boolean again) {
+        int layout = layout(transA, transB);
+        int[] p = pilot(m, n, k);
+        long key = pilotKey(layout, p);
+        boolean start;
+        synchronized (this) {
+            if (again && pilotsDone.remove(key)) {
+                pilotsAsked.remove(key);
+            }
+            if (!pilotsAsked.add(key)) {
+                return;
+            }
+            queue(layout, true);
+            pilots.addLast(new int[] {layout, p[0], p[1], p[2]});
+            start = startDraining();
+        }
+        if (start) {
+            drain();
+        }
+    }
+
+    private void request(int layout, boolean urgent) {
+        if (((urgent ? urged : requested) >>> layout & 1) != 0) {
+            return;
+        }
+        boolean start;
+        synchronized (this) {
+            queue(layout, urgent);
+            start = startDraining();
+        }
+        if (start) {
+            drain();
+        }
+    }
+
+    /**
+     * Whether this shape's pilot has been compiled (or given its budget) after its layout's core:
+     * a probe of the shape then finds SIMD's code compiled.
+     */
+    synchronized boolean isShapeReady(boolean transA, boolean transB, int m, int n, int k) {
+        int layout = layout(transA, transB);
+        return isReady(layout) && pilotsDone.contains(pilotKey(layout, pilot(m, n, k)));
+    }
+
+    private static long pilotKey(int layout, int[] pilot) {
+        return ((long) layout << 60) | ((long) pilot[0] << 40) | ((long) pilot[1] << 20) | pilot[2];
+    }
+
+    /**
+     * Queues a layout's core (once): a call asking for it puts it first, {@link #requestAll} after
+     * the pilots (a layout no call has met yet can wait).
+     */
+    private void queue(int layout, boolean urgent) {
+        if (urgent) {
+            urged |= 1 << layout;
+        }
+        if ((requested >>> layout & 1) != 0) {
+            if (urgent && speculative.remove(layout)) {
+                cores.addFirst(layout);
+            }
+            return;
+        }
+        requested |= 1 << layout;
+        if (urgent) {
+            cores.addFirst(layout);
+        } else {
+            speculative.addLast(layout);
+        }
+    }
+
+    /** Starts the thread if none runs; true when there is none and the caller must drain. */
+    private boolean startDraining() {
+        if (draining) {
+            return false;
+        }
+        draining = true;
+        if (threadStarter != null) {
+            threadStarter.accept(this::drain);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Runs {@code probe} with the warm-up thread parked (it checks between its rounds, every
+     * 40 us or so), so that a probe on the caller is not timed against it for the cores.
+     */
+    <T> T probing(Supplier<T> probe) {
+        probes.incrementAndGet();
+        try {
+            return probe.get();
+        } finally {
+            probes.decrementAndGet();
+        }
+    }
+
+    /** Waits until nothing is queued or compiling, at most {@code nanos}; true if so. */
     boolean await(long nanos) {
         long deadline = System.nanoTime() + nanos;
         while (!isIdle()) {
@@ -193,60 +281,87 @@ final class GemmWarmup {
 
     private void drain() {
         while (true) {
-            int layout;
+            Runnable task;
             synchronized (this) {
-                Integer next = waiting.poll();
-                if (next == null) {
+                Integer core = cores.poll();
+                int[] pilot = core == null ? pilots.poll() : null;
+                if (core == null && pilot == null) {
+                    core = speculative.poll();
+                }
+                if (core != null) {
+                    int layout = core;
+                    task = () -> compileCore(layout);
+                } else if (pilot != null) {
+                    task = () -> compilePilot(pilot);
+                } else {
                     draining = false;
                     return;
                 }
-                layout = next;
             }
-            long start = System.nanoTime();
-            boolean compiled = false;
             try {
-                compiled = compile(layout, start + layoutBudgetNanos);
+                task.run();
             } catch (RuntimeException e) {
-                // Never expected (fixed, valid calls); auto then keeps this layout on OpenBLAS.
-                LOG.log(System.Logger.Level.WARNING, "isthmus: GEMM warm-up of " + name(layout) + " failed: " + e, e);
-            } finally {
-                synchronized (this) {
-                    if (compiled) {
-                        ready |= 1 << layout;
-                    }
-                    finished |= 1 << layout;
-                }
+                // Never expected (fixed, valid calls); a layout not ready stays on OpenBLAS.
+                LOG.log(System.Logger.Level.WARNING, "isthmus: GEMM warm-up failed: " + e, e);
             }
-            boolean done = compiled;
-            LOG.log(System.Logger.Level.DEBUG, () -> String.format("isthmus: GEMM warm-up of %s %s after %.0f ms",
-                    name(layout), done ? "done" : "gave up", (System.nanoTime() - start) / 1e6));
         }
     }
 
+    private void compileCore(int layout) {
+        long start = System.nanoTime();
+        boolean compiled = compile(new ProbeOperands((layout & 1) != 0, (layout & 2) != 0, CORE[0], CORE[1], CORE[2]),
+                start + layoutBudgetNanos);
+        synchronized (this) {
+            if (compiled) {
+                ready |= 1 << layout;
+            }
+        }
+        LOG.log(System.Logger.Level.DEBUG, () -> String.format("isthmus: GEMM warm-up of %s %s after %.0f ms",
+                name(layout), compiled ? "ready" : "given up", (System.nanoTime() - start) / 1e6));
+    }
+
+    private void compilePilot(int[] pilot) {
+        if (!isReady(pilot[0])) {
+            return; // its layout was given up
+        }
+        long start = System.nanoTime();
+        boolean compiled = compile(new ProbeOperands((pilot[0] & 1) != 0, (pilot[0] & 2) != 0, pilot[1], pilot[2],
+                pilot[3]), start + PILOT_BUDGET_NANOS);
+        synchronized (this) {
+            pilotsDone.add(pilotKey(pilot[0], new int[] {pilot[1], pilot[2], pilot[3]}));
+        }
+        LOG.log(System.Logger.Level.TRACE, () -> String.format("isthmus: GEMM warm-up of %s %dx%dx%d %s after %.0f ms",
+                name(pilot[0]), pilot[1], pilot[2], pilot[3], compiled ? "at speed" : "still slow",
+                (System.nanoTime() - start) / 1e6));
+    }
+
     /**
-     * Runs the layout's products until SIMD is at speed on each; false when the first one did not
-     * get there by the deadline (the others only get {@link #PRODUCT_BUDGET_NANOS} each).
+     * Runs SIMD on private operands of this shape, on the caller, about a millisecond at a time,
+     * until its best time has not improved by more than 5% for {@link #SETTLE_NANOS} and is
+     * within {@link #COLD_RATIO} of OpenBLAS's: SIMD within that ratio may still run code C2 is
+     * about to replace with faster (measured: 1.8x OpenBLAS's time on 256^3 right after, 0.6x
+     * later). False when the deadline came first.
      */
-    private boolean compile(int layout, long deadline) {
-        boolean transA = (layout & 1) != 0;
-        boolean transB = (layout & 2) != 0;
-        for (int i = 0; i < PRODUCTS.length; i++) {
-            int[] p = PRODUCTS[i];
-            long until = i == 0 ? deadline : Math.min(deadline, System.nanoTime() + PRODUCT_BUDGET_NANOS);
-            if (!compile(new ProbeOperands(transA, transB, p[0], p[1], p[2]), until) && i == 0) {
+    boolean settleShape(boolean transA, boolean transB, int m, int n, int k, long deadline) {
+        ProbeOperands ops = new ProbeOperands(transA, transB, m, n, k);
+        long blasNanos = Math.min(ops.time(blas, 1), ops.time(blas, 1));
+        int calls = (int) Math.max(1, 1_000_000 / Math.max(1, blasNanos));
+        long best = Long.MAX_VALUE;
+        long improvedAt = System.nanoTime();
+        while (true) {
+            long now = System.nanoTime();
+            if (now - deadline > 0) {
                 return false;
             }
+            long simdNanos = ops.time(simd, calls) / calls;
+            if (simdNanos < 0.95 * best) {
+                improvedAt = now;
+            }
+            best = Math.min(best, simdNanos);
+            if (now - improvedAt >= SETTLE_NANOS && best <= COLD_RATIO * blasNanos) {
+                return true;
+            }
         }
-        return true;
-    }
-
-    /**
-     * Runs SIMD (and OpenBLAS, its yardstick) on private operands of this shape, on the caller,
-     * until SIMD is at speed on it: a shape can reach a path the layout's products did not.
-     * False when the deadline came first.
-     */
-    boolean compileShape(boolean transA, boolean transB, int m, int n, int k, long deadline) {
-        return compile(new ProbeOperands(transA, transB, m, n, k), deadline);
     }
 
     private boolean compile(ProbeOperands ops, long deadline) {
@@ -256,7 +371,9 @@ final class GemmWarmup {
             if (System.nanoTime() - deadline > 0) {
                 return false;
             }
-            while (probes.get() > 0) {
+            // The warm-up thread stays off the CPU while a probe runs (compiling on the caller,
+            // without a thread, there is no one to make room for).
+            while (threadStarter != null && probes.get() > 0) {
                 LockSupport.parkNanos(100_000);
             }
             long simdNanos = ops.time(simd, calls);
@@ -269,9 +386,5 @@ final class GemmWarmup {
             }
         }
         return true;
-    }
-
-    static String name(int layout) {
-        return ((layout & 1) != 0 ? "T" : "N") + ((layout & 2) != 0 ? "T" : "N");
     }
 }

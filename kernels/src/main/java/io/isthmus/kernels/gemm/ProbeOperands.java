@@ -1,5 +1,7 @@
 package io.isthmus.kernels.gemm;
 
+import java.util.function.LongSupplier;
+
 /**
  * Private operands of one product C = op(A) op(B), for timing a GEMM without touching a caller's
  * arrays: A and B hold small values (no subnormals, no overflow), C is overwritten (beta 0).
@@ -39,12 +41,17 @@ final class ProbeOperands {
         return values;
     }
 
-    /** Nanoseconds for {@code calls} products by {@code gemm}. */
+    /** Nanoseconds (wall clock) for {@code calls} products by {@code gemm}. */
     long time(Gemm gemm, int calls) {
-        long start = System.nanoTime();
+        return time(gemm, calls, System::nanoTime);
+    }
+
+    /** Nanoseconds of {@code clock} for {@code calls} products by {@code gemm}. */
+    long time(Gemm gemm, int calls, LongSupplier clock) {
+        long start = clock.getAsLong();
         for (int i = 0; i < calls; i++) {
             gemm.sgemm(transA, transB, m, n, k, 1f, a, 0, transA ? m : k, b, 0, transB ? k : n, 0f, c, 0, n);
         }
-        return System.nanoTime() - start;
+        return clock.getAsLong() - start;
     }
 }

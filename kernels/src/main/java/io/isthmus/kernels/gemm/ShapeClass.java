@@ -23,6 +23,16 @@ public final class ShapeClass {
                 | log2(m) << 10 | log2(n) << 5 | log2(k);
     }
 
+    /** Whether the class's A is transposed. */
+    static boolean transA(int key) {
+        return (key >>> 19 & 1) == 1;
+    }
+
+    /** Whether the class's B is transposed. */
+    static boolean transB(int key) {
+        return (key >>> 18 & 1) == 1;
+    }
+
     /** floor(log2(x)) for x >= 1 (0..30). */
     static int log2(int x) {
         return 31 - Integer.numberOfLeadingZeros(x);
@@ -40,7 +50,7 @@ public final class ShapeClass {
 
     /** E.g. "NT 2 threads m 128-255 n 128-255 k 512-1023". */
     public static String describe(int key) {
-        String layout = ((key >>> 19 & 1) == 1 ? "T" : "N") + ((key >>> 18 & 1) == 1 ? "T" : "N");
+        String layout = (transA(key) ? "T" : "N") + (transB(key) ? "T" : "N");
         int bucket = key >>> 15 & 7;
         String threads = switch (bucket) {
             case 0 -> "1 thread";

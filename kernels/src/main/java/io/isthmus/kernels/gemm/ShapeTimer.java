@@ -7,10 +7,10 @@ package io.isthmus.kernels.gemm;
 interface ShapeTimer {
 
     /**
-     * Whether the SIMD GEMM of this layout runs compiled, so that timing it means something;
-     * if not, asks for it to be compiled (see {@link GemmWarmup}) and returns false.
+     * Whether the SIMD GEMM runs compiled on an m x n x k product of this layout (after
+     * {@link #warmUp(boolean, boolean, int, int, int)} for it), so that timing it means something.
      */
-    boolean readyOrRequest(boolean transA, boolean transB);
+    boolean ready(boolean transA, boolean transB, int m, int n, int k);
 
     /**
      * Whether a probe of an m x n x k product now would be {@linkplain Timings#quiet quiet}, as far
@@ -25,23 +25,30 @@ interface ShapeTimer {
     void warmUpAll();
 
     /**
+     * Asks for the SIMD GEMM's paths of an m x n x k product to be compiled (in the background
+     * unless that is turned off).
+     */
+    void warmUp(boolean transA, boolean transB, int m, int n, int k);
+
+    /**
      * Waits at most {@code nanos} for every requested layout to be compiled or given up, and then
      * for the machine to be quiet; true if both came in time.
      */
     boolean awaitWarmUp(long nanos);
 
     /**
-     * Compiles every layout and then the SIMD GEMM's path for this shape (on the caller), and
-     * waits for a probe of it to be quiet, at most {@code nanos} in all; true if all came in time.
+     * Compiles every layout and this shape's pilot, runs SIMD on the shape itself until its time
+     * has settled (on the caller), and waits for a probe of it to be quiet, at most {@code nanos}
+     * in all; true if all came in time.
      */
     boolean prepare(boolean transA, boolean transB, int m, int n, int k, long nanos);
 
     /**
-     * Best time of one call of each backend (nanoseconds), and whether the probe was quiet:
-     * nothing else of this process competed with it for the cores (no GEMM warm-up, no JIT
-     * compilation ending during it or shortly before, no OpenBLAS threads still spinning after a
-     * parallel product when SIMD runs on several threads). Only quiet timings may settle a
-     * decision for the decision file.
+     * Best time of one call of each backend (nanoseconds; -1 for OpenBLAS when the probe stopped
+     * at uncompiled SIMD code), and whether the probe was quiet: no GEMM warm-up, no JIT
+     * compilation ending during it or shortly before, and, for a product split across threads,
+     * no OpenBLAS threads still spinning after a parallel product and no other process on the
+     * CPUs. {@link AutoGemm#judge} says which timings may settle a decision.
      */
     record Timings(long simdNanos, long blasNanos, boolean quiet) {
     }

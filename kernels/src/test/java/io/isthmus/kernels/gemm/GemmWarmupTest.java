@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -101,6 +102,64 @@ class GemmWarmupTest {
     }
 
     @Test
+    void aPilotTakesTheSameBranchesAsItsShape() {
+        // Kept: small sides (k one slice of at most 64).
+        assertArrayEquals(new int[] {33, 17, 64}, GemmWarmup.pilot(33, 17, 65));
+        assertArrayEquals(new int[] {32, 96, 300}, GemmWarmup.pilot(128, 128, 784));
+        // m: at most 128 stays at most 128, more stays more; the remainder by 24 (and so by 8 and 12) kept.
+        for (int m : new int[] {49, 100, 127, 128, 129, 130, 1000, 65536}) {
+            int pm = GemmWarmup.pilot(m, 8, 8)[0];
+            assertEquals(m <= 128, pm <= 128, "m " + m + " -> " + pm);
+            assertEquals(m % 24, pm % 24, "m " + m + " -> " + pm);
+            assertTrue(pm < 168, "m " + m + " -> " + pm);
+        }
+        // n: at most 64, at most 128, or more, kept; the remainder by 32 kept.
+        for (int n : new int[] {65, 100, 128, 129, 784, 4097}) {
+            int pn = GemmWarmup.pilot(8, n, 8)[1];
+            assertEquals(n <= 64, pn <= 64, "n " + n + " -> " + pn);
+            assertEquals(n <= 128, pn <= 128, "n " + n + " -> " + pn);
+            assertEquals(n % 32, pn % 32, "n " + n + " -> " + pn);
+            assertTrue(pn < 192, "n " + n + " -> " + pn);
+        }
+        // k: one slice (at most 64 deep) or two.
+        assertEquals(64, GemmWarmup.pilot(8, 8, 256)[2]);
+        assertEquals(300, GemmWarmup.pilot(8, 8, 257)[2]);
+        assertEquals(300, GemmWarmup.pilot(8, 8, 100_000)[2]);
+    }
+
+    @Test
+    void aShapesPilotComesAfterItsLayoutsCoreAndBeforeLayoutsNoCallAskedFor() {
+        List<String> order = new ArrayList<>();
+        Gemm recording = new Cold(0, 0) {
+            @Override
+            public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
+                              int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+                String product = GemmWarmup.name(GemmWarmup.layout(transA, transB)) + " " + m + "x" + n + "x" + k;
+                if (!order.contains(product)) {
+                    order.add(product);
+                }
+            }
+        };
+        List<Runnable> tasks = new ArrayList<>();
+        GemmWarmup warmup = new GemmWarmup(recording, STEADY, tasks::add);
+        warmup.requestAll();
+        warmup.requestShape(false, true, 128, 128, 784);
+        warmup.requestShape(false, true, 104, 96, 600); // the same pilot: asked once
+        assertFalse(warmup.isIdle());
+        assertFalse(warmup.isShapeReady(false, true, 128, 128, 784));
+        tasks.get(0).run(); // the warm-up thread's work, here
+        String core = GemmWarmup.CORE[0] + "x" + GemmWarmup.CORE[1] + "x" + GemmWarmup.CORE[2];
+        int[] pilot = GemmWarmup.pilot(128, 128, 784);
+        assertEquals(List.of("NT " + core, "NT " + pilot[0] + "x" + pilot[1] + "x" + pilot[2], "TN " + core,
+                "NN " + core, "TT " + core), order);
+        assertTrue(warmup.isShapeReady(false, true, 128, 128, 784));
+        assertTrue(warmup.isShapeReady(false, true, 104, 96, 600), "the same pilot");
+        assertFalse(warmup.isShapeReady(false, true, 200, 200, 200), "another pilot, never asked for");
+        assertFalse(warmup.isShapeReady(true, true, 128, 128, 784), "another layout");
+        assertTrue(warmup.isIdle());
+    }
+
+    @Test
     void aLayoutThatNeverGetsFastIsGivenUpAfterItsBudget() {
         GemmWarmup warmup = new GemmWarmup(new Cold(Integer.MAX_VALUE, 100_000), STEADY, null, 50_000_000L);
         long start = System.nanoTime();
@@ -135,6 +194,22 @@ class GemmWarmupTest {
             return simdCalls.get() - before;
         });
         assertEquals(0, during, "the warm-up thread ran while a probe was timing");
+    }
+
+    @Test
+    void withoutAThreadAPilotAskedForAgainDuringAProbeIsCompiledOnTheSpot() {
+        Cold simd = new Cold(30, 100_000);
+        GemmWarmup warmup = new GemmWarmup(simd, STEADY, null);
+        warmup.requestShape(false, false, 100, 100, 100);
+        assertTrue(warmup.isShapeReady(false, false, 100, 100, 100));
+        int calls = simd.calls.get();
+        // As a probe that found the sentinel cold does: on the caller, inside the probe.
+        boolean ready = warmup.probing(() -> {
+            warmup.requestShapeAgain(false, false, 100, 100, 100);
+            return warmup.isShapeReady(false, false, 100, 100, 100);
+        });
+        assertTrue(ready, "compiled again, without waiting for the probe to end");
+        assertTrue(simd.calls.get() > calls);
     }
 
     @Test
