@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -64,13 +65,25 @@ class GemmWarmupTest {
 
     @Test
     void onItsThreadEveryLayoutGetsReadyAndAwaitWaitsForThem() {
-        List<Thread> started = new ArrayList<>();
+        List<Runnable> started = new ArrayList<>();
+        CountDownLatch queued = new CountDownLatch(1);
         GemmWarmup warmup = new GemmWarmup(new Cold(20, 100_000), STEADY, task -> {
-            Thread thread = Thread.ofPlatform().daemon().name("test-gemm-warmup").start(task);
-            started.add(thread);
+            started.add(task);
+            // The thread starts draining once everything below is queued (it could otherwise finish
+            // the first layout and exit before the next is asked for, and a second one would start).
+            Thread.ofPlatform().daemon().name("test-gemm-warmup").start(() -> {
+                try {
+                    queued.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                task.run();
+            });
         });
         warmup.requestAll();
         warmup.requestAll();
+        warmup.request(GemmWarmup.layout(true, true));
+        queued.countDown();
         assertEquals(1, started.size(), "one thread drains every request");
         assertTrue(warmup.await(30_000_000_000L));
         for (int layout = 0; layout < 4; layout++) {
@@ -188,7 +201,7 @@ class GemmWarmupTest {
             Thread.onSpinWait();
         }
         int during = warmup.probing(() -> {
-            LockSupport.parkNanos(50_000_000); // let a round in progress finish
+            LockSupport.parkNanos(150_000_000); // let a round in progress finish
             int before = simdCalls.get();
             LockSupport.parkNanos(100_000_000);
             return simdCalls.get() - before;
