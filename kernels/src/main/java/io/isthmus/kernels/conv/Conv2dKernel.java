@@ -24,7 +24,7 @@ public abstract class Conv2dKernel {
     Conv2dKernel() {
     }
 
-    /** The fast kernels on the configured GEMM; the scalar twin under {@code -Disthmus.backend=reference}. */
+    /** The fast kernels ({@link #fast()}); the scalar twin under {@code -Disthmus.backend=reference}. */
     public static Conv2dKernel selected() {
         return Holder.SELECTED;
     }

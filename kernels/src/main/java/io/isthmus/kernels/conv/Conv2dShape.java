@@ -1,5 +1,7 @@
 package io.isthmus.kernels.conv;
 
+import java.util.Arrays;
+
 /**
  * The sizes and settings of one 2-D convolution over NCHW data, validated once: every kernel
  * trusts a shape it is given.
@@ -166,7 +168,7 @@ public record Conv2dShape(int batch, int inChannels, int height, int width, int 
 
     /** "x [2, 3, 8, 8], weight [8, 3, 3, 3], stride (1, 1), padding (1, 1), dilation (1, 1), groups 1" for messages. */
     public String describe() {
-        return "x " + java.util.Arrays.toString(inputShape()) + ", weight " + java.util.Arrays.toString(weightShape())
+        return "x " + Arrays.toString(inputShape()) + ", weight " + Arrays.toString(weightShape())
                 + ", stride (" + strideH + ", " + strideW + "), padding (" + padH + ", " + padW + "), dilation ("
                 + dilationH + ", " + dilationW + "), groups " + groups;
     }
