@@ -11,10 +11,6 @@ import java.util.Map;
 final class NotImplementedGoldenCases {
 
     static final Map<String, String> CASES = Map.ofEntries(
-            Map.entry("conv2d_1x1", "conv2d"),
-            Map.entry("conv2d_3x3_s1_p1", "conv2d"),
-            Map.entry("conv2d_3x3_s2_p1", "conv2d"),
-            Map.entry("conv2d_5x5_s1_p0", "conv2d"),
             Map.entry("gru", "gru"),
             Map.entry("layernorm", "layernorm"),
             Map.entry("lstm", "lstm"),
