@@ -41,6 +41,14 @@ public final class AtomicFiles {
         });
     }
 
+    /** Creates the directories above {@code file} that do not exist yet, so a first save can go anywhere. */
+    public static void createParentDirectories(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+    }
+
     /**
      * Atomically replaces (or creates) {@code target} with what {@code writer} writes. If the
      * writer throws, {@code target} is untouched and the temporary file is deleted.

@@ -1,6 +1,5 @@
 package io.isthmus.nn;
 
-import io.isthmus.tensor.GradMode;
 import io.isthmus.tensor.Tensor;
 
 /**
@@ -25,15 +24,7 @@ public abstract class Layer extends Module {
      * statistics used. The module's mode is restored afterwards.
      */
     public final Tensor predict(Tensor input) {
-        boolean wasTraining = isTraining();
-        eval();
-        try (var scope = GradMode.noGrad()) {
-            return forward(input);
-        } finally {
-            if (wasTraining) {
-                train();
-            }
-        }
+        return inference(() -> forward(input));
     }
 
     /**

@@ -1,12 +1,13 @@
 package io.isthmus.nn;
 
+import io.isthmus.io.AtomicFiles;
 import io.isthmus.io.SafeTensors;
 import io.isthmus.io.StoredTensor;
+import io.isthmus.tensor.GradMode;
 import io.isthmus.tensor.Shape;
 import io.isthmus.tensor.Tensor;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * A layer or a model: named parameters, buffers and submodules, a train/eval mode, and a
@@ -191,6 +193,23 @@ public abstract class Module {
         children.values().forEach(child -> child.setTraining(value));
     }
 
+    /**
+     * Runs {@code work} in inference mode without recording a graph (dropout off, running
+     * statistics used), then restores training mode if the module was training; returns what
+     * {@code work} returned. Predict, evaluate and summary all run through here.
+     */
+    public final <T> T inference(Supplier<T> work) {
+        boolean wasTraining = isTraining();
+        eval();
+        try (var scope = GradMode.noGrad()) {
+            return work.get();
+        } finally {
+            if (wasTraining) {
+                train();
+            }
+        }
+    }
+
     public boolean isTraining() {
         return training;
     }
@@ -248,10 +267,7 @@ public abstract class Module {
      * checkpoint instead, which also holds the optimizer state and the epoch.
      */
     public void save(Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
+        AtomicFiles.createParentDirectories(file);
         Set<String> integers = integerStateKeys();
         Map<String, StoredTensor> stored = new LinkedHashMap<>();
         stateDict().forEach((name, t) ->

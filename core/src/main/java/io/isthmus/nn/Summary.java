@@ -1,6 +1,5 @@
 package io.isthmus.nn;
 
-import io.isthmus.tensor.GradMode;
 import io.isthmus.tensor.Shape;
 import io.isthmus.tensor.Tensor;
 
@@ -33,16 +32,14 @@ final class Summary {
         Map<Module, int[]> shapes = null;
         if (sampleForward != null) {
             shapes = new IdentityHashMap<>();
-            boolean wasTraining = model.isTraining();
-            model.eval();
             RECORDING.set(shapes);
-            try (var scope = GradMode.noGrad()) {
-                sampleForward.run();
+            try {
+                model.inference(() -> {
+                    sampleForward.run();
+                    return null;
+                });
             } finally {
                 RECORDING.remove();
-                if (wasTraining) {
-                    model.train();
-                }
             }
         }
         List<String[]> rows = new ArrayList<>();

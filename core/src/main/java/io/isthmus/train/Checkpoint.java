@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.reflect.TypeToken;
+import io.isthmus.io.AtomicFiles;
 import io.isthmus.io.SafeTensors;
 import io.isthmus.io.StoredTensor;
 import io.isthmus.nn.Module;
@@ -137,10 +138,7 @@ public final class Checkpoint {
     }
 
     private static void write(Path file, SafeTensors content) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
+        AtomicFiles.createParentDirectories(file);
         content.write(file);
     }
 

@@ -1,5 +1,7 @@
 package io.isthmus.train;
 
+import io.isthmus.io.AtomicFiles;
+
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,10 +76,7 @@ public final class CsvLogger implements Callback {
     @Override
     public void onTrainBegin(Trainer trainer) {
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
+            AtomicFiles.createParentDirectories(file);
             boolean continuing = append && Files.exists(file) && Files.size(file) > 0;
             columns = continuing ? readHeader() : null;
             writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,

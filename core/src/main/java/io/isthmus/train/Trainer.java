@@ -10,7 +10,6 @@ import io.isthmus.ops.ShapeOps;
 import io.isthmus.optim.GradClip;
 import io.isthmus.optim.LrScheduler;
 import io.isthmus.optim.Optimizer;
-import io.isthmus.tensor.GradMode;
 import io.isthmus.tensor.Shape;
 import io.isthmus.tensor.Tensor;
 
@@ -299,28 +298,24 @@ public final class Trainer {
 
     /** Loss and metrics over {@code data} in eval mode without recording a graph. */
     public Map<String, Double> evaluate(DataLoader data) {
-        boolean wasTraining = model.isTraining();
-        model.eval();
         metrics.forEach(Metric::reset);
-        double lossSum = 0;
-        long samples = 0;
-        try (var scope = GradMode.noGrad(); DataLoader.Batches batches = data.epoch(0)) {
-            while (batches.hasNext()) {
-                Batch batch = batches.next();
-                Tensor output = forward.apply(batch);
-                Tensor value = objective.loss(output, batch);
-                requireScalar(value);
-                lossSum += (double) value.item() * batch.size();
-                samples += batch.size();
-                updateMetrics(output, batch);
-                batches.recycle(batch);
+        return model.inference(() -> {
+            double lossSum = 0;
+            long samples = 0;
+            try (DataLoader.Batches batches = data.epoch(0)) {
+                while (batches.hasNext()) {
+                    Batch batch = batches.next();
+                    Tensor output = forward.apply(batch);
+                    Tensor value = objective.loss(output, batch);
+                    requireScalar(value);
+                    lossSum += (double) value.item() * batch.size();
+                    samples += batch.size();
+                    updateMetrics(output, batch);
+                    batches.recycle(batch);
+                }
             }
-        } finally {
-            if (wasTraining) {
-                model.train();
-            }
-        }
-        return results(samples == 0 ? Double.NaN : lossSum / samples);
+            return results(samples == 0 ? Double.NaN : lossSum / samples);
+        });
     }
 
     /**
@@ -334,18 +329,15 @@ public final class Trainer {
             throw new IllegalArgumentException("predict: the loader leaves out the last " + (n - covered)
                     + " samples (dropLast); use a loader without dropLast to predict every sample");
         }
-        boolean wasTraining = model.isTraining();
-        model.eval();
-        List<Tensor> outputs = new ArrayList<>();
-        try (var scope = GradMode.noGrad(); DataLoader.Batches batches = data.epoch(0)) {
-            while (batches.hasNext()) {
-                outputs.add(forward.apply(batches.next()));
+        List<Tensor> outputs = model.inference(() -> {
+            List<Tensor> produced = new ArrayList<>();
+            try (DataLoader.Batches batches = data.epoch(0)) {
+                while (batches.hasNext()) {
+                    produced.add(forward.apply(batches.next()));
+                }
             }
-        } finally {
-            if (wasTraining) {
-                model.train();
-            }
-        }
+            return produced;
+        });
         if (outputs.isEmpty()) {
             throw new IllegalArgumentException("predict: the data loader yields no batches");
         }
@@ -381,15 +373,7 @@ public final class Trainer {
 
     /** The model's output for one batch, in eval mode without a graph. */
     public Tensor predict(Batch batch) {
-        boolean wasTraining = model.isTraining();
-        model.eval();
-        try (var scope = GradMode.noGrad()) {
-            return forward.apply(batch);
-        } finally {
-            if (wasTraining) {
-                model.train();
-            }
-        }
+        return model.inference(() -> forward.apply(batch));
     }
 
     /** Writes weights, optimizer and scheduler state, the next epoch and the history, atomically. */
