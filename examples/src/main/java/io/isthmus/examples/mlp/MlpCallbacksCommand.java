@@ -1,6 +1,7 @@
 package io.isthmus.examples.mlp;
 
 import io.isthmus.data.Subset;
+import io.isthmus.examples.common.CurvesPlot;
 import io.isthmus.train.EarlyStopping;
 import io.isthmus.train.History;
 import io.isthmus.train.Mode;
@@ -61,7 +62,7 @@ public final class MlpCallbacksCommand implements Callable<Integer> {
                 "--validation-fraction must be between 0 and 1 (exclusive), got " + validationFraction);
         MlpSetup setup = options.prepare();
         Trainer trainer = setup.trainer();
-        List<Subset> split = Subset.randomSplit(setup.images().train(), options.seed,
+        List<Subset> split = Subset.randomSplit(setup.images().train(), options.seed(),
                 1 - validationFraction, validationFraction);
         System.out.printf("training on %d images, validating on %d (seeded random split)%n",
                 split.get(0).size(), split.get(1).size());
@@ -83,7 +84,7 @@ public final class MlpCallbacksCommand implements Callable<Integer> {
         Map<String, Double> test = trainer.evaluate(options.evalLoader(setup.images().test()));
         System.out.printf(Locale.ROOT, "test (epoch %d weights): loss %.4f, accuracy %.4f%n", kept + 1,
                 test.get("loss"), test.get("accuracy"));
-        if (options.report != null) {
+        if (options.report() != null) {
             options.startReport(setup.images(), epochs)
                     .put("patience", patience)
                     .put("validation_samples", split.get(1).size())
@@ -94,8 +95,8 @@ public final class MlpCallbacksCommand implements Callable<Integer> {
                     .put("kept_epoch", kept + 1)
                     .put("best_checkpoint", Objects.toString(bestCheckpoint.lastSaved(), null))
                     .put("test", test)
-                    .write(options.report);
-            System.out.println("report: " + options.report);
+                    .write(options.report());
+            System.out.println("report: " + options.report());
         }
         new CurvesPlot(history, "validation").markKept(kept)
                 .write(plot, "MLP " + options.architecture(setup.images()) + " (early stopping)");
