@@ -5,6 +5,7 @@ import io.isthmus.data.Normalize;
 import io.isthmus.data.RandomCrop;
 import io.isthmus.data.RandomHorizontalFlip;
 import io.isthmus.data.Transform;
+import io.isthmus.examples.common.BestEpoch;
 import io.isthmus.examples.common.EpochTrainerCommand;
 import io.isthmus.examples.common.TrainingOptions;
 import io.isthmus.nn.Sequential;
@@ -29,6 +30,7 @@ import java.util.Map;
 public final class Cifar10Command extends EpochTrainerCommand {
 
     private static final int CROP_PADDING = 4;
+    private static final String BEST_CHECKPOINT_NAME = "cifar10-{epoch:02d}-{val_loss:.4f}.safetensors";
 
     @Mixin
     Options options;
@@ -40,6 +42,16 @@ public final class Cifar10Command extends EpochTrainerCommand {
     @Option(names = "--plot", paramLabel = "FILE", defaultValue = "reports/cifar10.png",
             description = "PNG with the loss and accuracy curves (default: ${DEFAULT-VALUE})")
     Path plot;
+
+    @Option(names = "--patience", paramLabel = "N",
+            description = "stop when the evaluated loss has not improved for N epochs, checkpoint every improvement "
+                    + "and end with the best epoch's weights (default: train every epoch)")
+    Integer patience;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", defaultValue = "checkpoints",
+            description = "with --patience, where the best epochs' checkpoints go, named " + BEST_CHECKPOINT_NAME
+                    + " (default: ${DEFAULT-VALUE})")
+    Path checkpointDir;
 
     /** The shared options, the batch size, the data and the switches of the regularizers. */
     public static final class Options extends TrainingOptions {
@@ -97,7 +109,13 @@ public final class Cifar10Command extends EpochTrainerCommand {
     }
 
     @Override
+    protected BestEpoch bestEpoch() {
+        return patience == null ? null : new BestEpoch(patience, checkpointDir, BEST_CHECKPOINT_NAME);
+    }
+
+    @Override
     protected Run prepare() {
+        options.require(patience == null || patience >= 0, "--patience must be at least 0, got " + patience);
         options.start();
         Cifar10Data images = Cifar10Data.load(options.data, options.seed(), options.validationFraction);
         // Fitted on the images trained on only, so nothing of the evaluated images leaks in.

@@ -66,6 +66,11 @@ public abstract class EpochTrainerCommand implements Callable<Integer> {
     /** Validates the options, loads the data, builds the model and the trainer, and prints the model's summary. */
     protected abstract Run prepare();
 
+    /** Early stopping with the best epoch kept, or null (the default) to train every epoch. */
+    protected BestEpoch bestEpoch() {
+        return null;
+    }
+
     @Override
     public Integer call() {
         TrainingOptions options = options();
@@ -80,21 +85,26 @@ public abstract class EpochTrainerCommand implements Callable<Integer> {
             // A fixed path saved after every epoch: the latest state, whatever the loss did.
             callbacks.add(ModelCheckpoint.builder(checkpoint.toString()).build());
         }
-        History history = trainer.fit(run.train(), epochs(), run.evaluated(), callbacks.toArray(Callback[]::new));
+        BestEpoch best = bestEpoch();
+        Callback[] all = callbacks.toArray(Callback[]::new);
+        History history = trainer.fit(run.train(), epochs(), run.evaluated(), best == null ? all : best.callbacks(all));
+        int kept = best == null ? -1 : best.kept(trainer, history);
         Map<String, Double> metrics = trainer.evaluate(run.evaluated());
-        System.out.printf(Locale.ROOT, "%s: loss %.4f, accuracy %.4f%n", run.evaluatedLabel(), metrics.get("loss"),
-                metrics.get("accuracy"));
+        System.out.printf(Locale.ROOT, "%s%s: loss %.4f, accuracy %.4f%n", run.evaluatedLabel(),
+                kept < 0 ? "" : " (epoch " + (kept + 1) + " weights)", metrics.get("loss"), metrics.get("accuracy"));
         if (options.report() != null) {
             TrainingReport report = options.startReport(run.data(), run.model(), epochs());
             run.settings().forEach(report::put);
             report.put("resumed_from", resume == null ? null : resume.toString())
                     .put("evaluated_each_epoch", run.evaluatedLabel() + " set (val_* keys)")
-                    .history(history)
-                    .put(run.evaluatedLabel(), metrics)
-                    .write(options.report());
+                    .history(history);
+            if (best != null) {
+                best.record(report, kept);
+            }
+            report.put(run.evaluatedLabel(), metrics).write(options.report());
             System.out.println("report: " + options.report());
         }
-        new CurvesPlot(history, run.evaluatedLabel()).write(plot(), run.title());
+        new CurvesPlot(history, run.evaluatedLabel()).markKept(kept).write(plot(), run.title());
         System.out.println("plot: " + plot());
         return 0;
     }

