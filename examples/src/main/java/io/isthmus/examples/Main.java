@@ -1,5 +1,7 @@
 package io.isthmus.examples;
 
+import io.isthmus.examples.cnn.Cifar10Command;
+import io.isthmus.examples.cnn.CnnCommand;
 import io.isthmus.examples.mlp.MlpCallbacksCommand;
 import io.isthmus.examples.mlp.MlpCommand;
 import picocli.CommandLine;
@@ -10,7 +12,8 @@ import java.io.UncheckedIOException;
 /** The examples' command line: one subcommand per trainer or demo. */
 @Command(name = "isthmus", mixinStandardHelpOptions = true, version = "Isthmus 0.1.0",
         description = "Isthmus examples: runnable demos and trainers.",
-        subcommands = {MlpCommand.class, MlpCallbacksCommand.class, GemmDemo.class, CommandLine.HelpCommand.class})
+        subcommands = {MlpCommand.class, MlpCallbacksCommand.class, CnnCommand.class, Cifar10Command.class,
+                GemmDemo.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -1,10 +1,10 @@
 package io.isthmus.examples.mlp;
 
 import io.isthmus.data.Subset;
-import io.isthmus.train.EarlyStopping;
+import io.isthmus.examples.common.BestEpoch;
+import io.isthmus.examples.common.CurvesPlot;
+import io.isthmus.examples.common.TrainingReport;
 import io.isthmus.train.History;
-import io.isthmus.train.Mode;
-import io.isthmus.train.ModelCheckpoint;
 import io.isthmus.train.ProgressBar;
 import io.isthmus.train.Trainer;
 import picocli.CommandLine.Command;
@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 
 /**
@@ -61,41 +60,26 @@ public final class MlpCallbacksCommand implements Callable<Integer> {
                 "--validation-fraction must be between 0 and 1 (exclusive), got " + validationFraction);
         MlpSetup setup = options.prepare();
         Trainer trainer = setup.trainer();
-        List<Subset> split = Subset.randomSplit(setup.images().train(), options.seed,
+        List<Subset> split = Subset.randomSplit(setup.images().train(), options.seed(),
                 1 - validationFraction, validationFraction);
         System.out.printf("training on %d images, validating on %d (seeded random split)%n",
                 split.get(0).size(), split.get(1).size());
-        EarlyStopping earlyStopping = EarlyStopping.builder().monitor("val_loss").mode(Mode.MIN).patience(patience)
-                .restoreBestWeights(true).build();
-        ModelCheckpoint bestCheckpoint = ModelCheckpoint.bestOnValidationLoss(
-                checkpointDir.resolve(CHECKPOINT_NAME).toString());
+        BestEpoch best = new BestEpoch(patience, checkpointDir, CHECKPOINT_NAME);
         History history = trainer.fit(options.trainLoader(split.get(0)), epochs, options.evalLoader(split.get(1)),
-                new ProgressBar(), earlyStopping, bestCheckpoint);
-        int kept = earlyStopping.bestEpoch();
-        if (kept < 0) {
-            // Only when every validation loss was NaN: nothing was restored or saved.
-            kept = trainer.lastEpoch();
-            System.out.printf("no epoch had a finite val_loss; kept the weights of the last epoch, %d%n", kept + 1);
-        } else {
-            System.out.printf(Locale.ROOT, "kept the weights of epoch %d of %d (val_loss %.4f), saved as %s%n",
-                    kept + 1, history.size(), earlyStopping.bestValue(), bestCheckpoint.lastSaved());
-        }
+                best.callbacks(new ProgressBar()));
+        int kept = best.kept(trainer, history);
         Map<String, Double> test = trainer.evaluate(options.evalLoader(setup.images().test()));
         System.out.printf(Locale.ROOT, "test (epoch %d weights): loss %.4f, accuracy %.4f%n", kept + 1,
                 test.get("loss"), test.get("accuracy"));
-        if (options.report != null) {
-            options.startReport(setup.images(), epochs)
-                    .put("patience", patience)
+        if (options.report() != null) {
+            TrainingReport report = options.startReport(setup.images(), epochs)
                     .put("validation_samples", split.get(1).size())
                     .put("evaluated_each_epoch", "validation split (val_* keys)")
-                    .history(history)
-                    .put("stopped_early_after_epoch", earlyStopping.stoppedEpoch() < 0 ? null
-                            : earlyStopping.stoppedEpoch() + 1)
-                    .put("kept_epoch", kept + 1)
-                    .put("best_checkpoint", Objects.toString(bestCheckpoint.lastSaved(), null))
+                    .history(history);
+            best.record(report, kept)
                     .put("test", test)
-                    .write(options.report);
-            System.out.println("report: " + options.report);
+                    .write(options.report());
+            System.out.println("report: " + options.report());
         }
         new CurvesPlot(history, "validation").markKept(kept)
                 .write(plot, "MLP " + options.architecture(setup.images()) + " (early stopping)");

@@ -1,5 +1,6 @@
 package io.isthmus.examples.mlp;
 
+import io.isthmus.examples.common.ImageData;
 import io.isthmus.nn.Sequential;
 import io.isthmus.train.Trainer;
 

@@ -3,26 +3,24 @@ package io.isthmus.examples.mlp;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import io.isthmus.examples.Main;
+import io.isthmus.examples.Commands.Result;
 import io.isthmus.io.SafeTensors;
 import io.isthmus.io.StoredTensor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import static io.isthmus.examples.Commands.json;
+import static io.isthmus.examples.Commands.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,17 +70,6 @@ class MlpTrainersTest {
         }
     }
 
-    private record Run(int exit, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = Main.commandLine();
-        commandLine.setErr(new PrintWriter(err, true));
-        int exit = commandLine.execute(args);
-        return new Run(exit, err.toString());
-    }
-
     private String[] mlp(String... extra) {
         String[] base = {"mlp", "--data", data.toString(), "--threads", "1", "--hidden", "32",
                 "--plot", work.resolve("mlp.png").toString()};
@@ -91,14 +78,10 @@ class MlpTrainersTest {
         return args;
     }
 
-    private static JsonObject json(Path file) throws IOException {
-        return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
-    }
-
     @Test
     void mlpWritesTheReportAndThePlot() throws IOException {
         Path report = work.resolve("report.json");
-        Run run = run(mlp("--epochs", "3", "--report", report.toString()));
+        Result run = run(mlp("--epochs", "3", "--report", report.toString()));
         assertEquals(0, run.exit(), run.err());
         JsonObject json = json(report);
         assertEquals("mlp", json.get("command").getAsString());
@@ -132,7 +115,7 @@ class MlpTrainersTest {
         Path parts = work.resolve("parts.safetensors");
         Path partsReport = work.resolve("parts.json");
         assertEquals(0, run(mlp("--epochs", "2", "--checkpoint", parts.toString())).exit());
-        Run resumed = run(mlp("--epochs", "3", "--resume", parts.toString(), "--checkpoint", parts.toString(),
+        Result resumed = run(mlp("--epochs", "3", "--resume", parts.toString(), "--checkpoint", parts.toString(),
                 "--report", partsReport.toString()));
         assertEquals(0, resumed.exit(), resumed.err());
 
@@ -157,7 +140,7 @@ class MlpTrainersTest {
     void mlpCallbacksKeepsTheEpochWithTheLowestValidationLoss() throws IOException {
         Path report = work.resolve("callbacks.json");
         Path checkpoints = work.resolve("ckpt");
-        Run run = run("mlp-callbacks", "--data", data.toString(), "--threads", "1", "--hidden", "32", "--epochs", "6",
+        Result run = run("mlp-callbacks", "--data", data.toString(), "--threads", "1", "--hidden", "32", "--epochs", "6",
                 "--patience", "1", "--lr", "0.01", "--checkpoint-dir", checkpoints.toString(),
                 "--plot", work.resolve("callbacks.png").toString(), "--report", report.toString());
         assertEquals(0, run.exit(), run.err());
@@ -184,7 +167,7 @@ class MlpTrainersTest {
 
     @Test
     void missingDataSaysWhereItLookedAndHowToGetIt() {
-        Run run = run("mlp", "--data", work.toString(), "--plot", work.resolve("x.png").toString());
+        Result run = run("mlp", "--data", work.toString(), "--plot", work.resolve("x.png").toString());
         assertEquals(1, run.exit());
         assertTrue(run.err().contains(work.toString()), run.err());
         assertTrue(run.err().contains("train-images-idx3-ubyte"), run.err());
@@ -198,7 +181,7 @@ class MlpTrainersTest {
         Path inline = work.resolve("inline.json");
         Path ahead = work.resolve("ahead.json");
         assertEquals(0, run(mlp("--epochs", "2", "--report", inline.toString())).exit());
-        Run run = run(mlp("--epochs", "2", "--prefetch", "2", "--report", ahead.toString()));
+        Result run = run(mlp("--epochs", "2", "--prefetch", "2", "--report", ahead.toString()));
         assertEquals(0, run.exit(), run.err());
         JsonObject expected = json(inline);
         JsonObject actual = json(ahead);
@@ -215,20 +198,20 @@ class MlpTrainersTest {
 
     @Test
     void badOptionValuesAreNamed() {
-        Run batch = run(mlp("--batch-size", "0"));
+        Result batch = run(mlp("--batch-size", "0"));
         assertEquals(2, batch.exit());
         assertTrue(batch.err().contains("--batch-size must be at least 1, got 0"), batch.err());
-        Run optimizer = run(mlp("--optimizer", "adagrad"));
+        Result optimizer = run(mlp("--optimizer", "adagrad"));
         assertEquals(2, optimizer.exit());
         assertTrue(optimizer.err().contains("adagrad"), optimizer.err());
-        Run fraction = run("mlp-callbacks", "--data", data.toString(), "--validation-fraction", "1.5");
+        Result fraction = run("mlp-callbacks", "--data", data.toString(), "--validation-fraction", "1.5");
         assertEquals(2, fraction.exit());
         assertTrue(fraction.err().contains("--validation-fraction must be between 0 and 1 (exclusive), got 1.5"),
                 fraction.err());
-        Run prefetch = run(mlp("--prefetch", "-1"));
+        Result prefetch = run(mlp("--prefetch", "-1"));
         assertEquals(2, prefetch.exit());
         assertTrue(prefetch.err().contains("--prefetch must be 0 or more, got -1"), prefetch.err());
-        Run resume = run(mlp("--resume", work.resolve("none.safetensors").toString()));
+        Result resume = run(mlp("--resume", work.resolve("none.safetensors").toString()));
         assertEquals(1, resume.exit());
         assertTrue(resume.err().contains("none.safetensors: no such file"), resume.err());
     }

@@ -1,4 +1,4 @@
-package io.isthmus.examples.mlp;
+package io.isthmus.examples.common;
 
 import io.isthmus.examples.ExampleFailure;
 import io.isthmus.train.History;
@@ -22,7 +22,7 @@ import java.util.List;
  * evaluated after each epoch, drawn headless with XChart. Optionally marks the epoch whose
  * weights were kept.
  */
-final class CurvesPlot {
+public final class CurvesPlot {
 
     private static final int WIDTH = 640;
     private static final int HEIGHT = 440;
@@ -32,18 +32,18 @@ final class CurvesPlot {
     private int keptEpoch = -1;
 
     /** evaluatedLabel: what the {@code val_*} metrics were computed on, e.g. "test" or "validation". */
-    CurvesPlot(History history, String evaluatedLabel) {
+    public CurvesPlot(History history, String evaluatedLabel) {
         this.history = history;
         this.evaluatedLabel = evaluatedLabel;
     }
 
     /** Marks 0-based {@code epoch} as the one whose weights were kept. */
-    CurvesPlot markKept(int epoch) {
+    public CurvesPlot markKept(int epoch) {
         this.keptEpoch = epoch;
         return this;
     }
 
-    void write(Path file, String title) {
+    public void write(Path file, String title) {
         List<XYChart> charts = List.of(chart(title + ": loss", "loss"), chart(title + ": accuracy", "accuracy"));
         try {
             Path parent = file.toAbsolutePath().getParent();

@@ -1,4 +1,4 @@
-package io.isthmus.examples.mlp;
+package io.isthmus.examples.common;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -24,7 +24,7 @@ import java.util.Map;
  * with every logged metric and the training seconds), the mean seconds per epoch and the final
  * test metrics. Keys keep their insertion order.
  */
-final class TrainingReport {
+public final class TrainingReport {
 
     // NaN losses (a diverged run) are reported as NaN rather than failing the report.
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
@@ -32,12 +32,12 @@ final class TrainingReport {
 
     private final Map<String, Object> fields = new LinkedHashMap<>();
 
-    TrainingReport() {
+    public TrainingReport() {
         fields.put("date", OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString());
         fields.put("backend", Kernels.describe().replaceFirst("^isthmus: ", ""));
     }
 
-    TrainingReport put(String key, Object value) {
+    public TrainingReport put(String key, Object value) {
         fields.put(key, value);
         return this;
     }
@@ -46,7 +46,7 @@ final class TrainingReport {
      * Per-epoch entries, their mean training seconds, and the mean without the first epoch of
      * this run (which carries the JIT's warm-up; absent when the run has one epoch).
      */
-    TrainingReport history(History history) {
+    public TrainingReport history(History history) {
         List<Map<String, Object>> epochs = new ArrayList<>();
         double seconds = 0;
         double first = Double.NaN;
@@ -69,11 +69,11 @@ final class TrainingReport {
         return this;
     }
 
-    String toJson() {
+    public String toJson() {
         return GSON.toJson(fields);
     }
 
-    void write(Path file) {
+    public void write(Path file) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {

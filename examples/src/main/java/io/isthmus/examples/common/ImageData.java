@@ -1,4 +1,4 @@
-package io.isthmus.examples.mlp;
+package io.isthmus.examples.common;
 
 import io.isthmus.data.Batch;
 import io.isthmus.data.MnistFormat;
@@ -10,16 +10,20 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * The training and test images of a directory in the MNIST layout, flattened to 784 features
- * for an MLP. Without a directory: Fashion-MNIST as Debian's dataset-fashion-mnist installs it.
+ * The training and test images of a directory in the MNIST layout, inputs [N, 1, 28, 28] in
+ * [0, 1] ({@link #flattened()} gives an MLP's 784 features). Without a directory: Fashion-MNIST
+ * as Debian's dataset-fashion-mnist installs it.
  */
-record ImageData(Path dir, TensorDataset train, TensorDataset test) {
+public record ImageData(Path dir, TensorDataset train, TensorDataset test) {
 
-    static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
-    static final int CLASSES = 10;
+    public static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
+    public static final int CLASSES = 10;
+    /** The {@code --data} option's help for trainers that read this data. */
+    public static final String DATA_HELP = "directory with the four MNIST-format IDX files, e.g. MNIST (default: "
+            + "Fashion-MNIST in /usr/share/datasets/fashion-mnist)";
 
     /** Loads {@code dir}, or Fashion-MNIST when it is null; fails with where it looked and how to get the files. */
-    static ImageData load(Path dir) {
+    public static ImageData load(Path dir) {
         Path where = dir == null ? FASHION_MNIST : dir;
         MnistFormat.Split split;
         try {
@@ -29,11 +33,17 @@ record ImageData(Path dir, TensorDataset train, TensorDataset test) {
         } catch (IOException e) {
             throw new ExampleFailure("cannot read the data in " + where + ": " + e.getMessage(), e);
         }
-        int features = split.train().field(Batch.INPUTS).sampleSize();
-        return new ImageData(where, split.train().withFeatureShape(features), split.test().withFeatureShape(features));
+        return new ImageData(where, split.train(), split.test());
     }
 
-    int features() {
+    /** The same images with each one a row of {@link #features()} values, for an MLP. */
+    public ImageData flattened() {
+        int features = features();
+        return new ImageData(dir, train.withFeatureShape(features), test.withFeatureShape(features));
+    }
+
+    /** Values per image: 784 for 28x28. */
+    public int features() {
         return train.field(Batch.INPUTS).sampleSize();
     }
 

@@ -1,4 +1,4 @@
-package io.isthmus.examples.mlp;
+package io.isthmus.examples.common;
 
 import io.isthmus.optim.Adam;
 import io.isthmus.optim.AdamW;
@@ -14,7 +14,7 @@ import java.util.Locale;
 public enum OptimizerChoice {
     ADAM, ADAMW, SGD, RMSPROP;
 
-    Optimizer create(List<Tensor> parameters, double lr) {
+    public Optimizer create(List<Tensor> parameters, double lr) {
         return switch (this) {
             case ADAM -> new Adam(parameters, lr);
             case ADAMW -> new AdamW(parameters, lr);
