@@ -3,6 +3,7 @@ package io.isthmus.data;
 import io.isthmus.tensor.Seeds;
 
 import java.lang.ref.Cleaner;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -62,6 +63,8 @@ public final class DataLoader implements Iterable<Batch> {
     private final boolean dropLast;
     private final int prefetch;
     private final Transform transform;
+    /** Samples visited per epoch: the first this many of the epoch's order (all by default). */
+    private final int samplesPerEpoch;
     private final AtomicInteger nextEpoch = new AtomicInteger();
     private final BufferPool pool;
 
@@ -75,7 +78,20 @@ public final class DataLoader implements Iterable<Batch> {
         this.dropLast = b.dropLast;
         this.prefetch = b.prefetch;
         this.transform = b.transform;
+        this.samplesPerEpoch = checkSamplesPerEpoch(b.samplesPerEpoch, dataset);
         this.pool = new BufferPool(checkFields(dataset), batchSize, prefetch + 2);
+    }
+
+    private static int checkSamplesPerEpoch(int requested, Dataset dataset) {
+        int n = dataset.size();
+        if (requested < 0) {
+            return n;
+        }
+        if (requested > n) {
+            throw new IllegalArgumentException("samples per epoch " + requested + " exceeds the " + n
+                    + " samples of dataset " + dataset);
+        }
+        return requested;
     }
 
     /** The dataset's fields: at least one, names distinct (a batch is a map by name). */
@@ -106,6 +122,7 @@ public final class DataLoader implements Iterable<Batch> {
         private boolean dropLast;
         private int prefetch = 2;
         private Transform transform;
+        private int samplesPerEpoch = -1;
 
         private Builder(Dataset dataset) {
             this.dataset = Objects.requireNonNull(dataset, "dataset");
@@ -156,6 +173,20 @@ public final class DataLoader implements Iterable<Batch> {
             return this;
         }
 
+        /**
+         * Visits only {@code samples} (&gt;= 1, at most the dataset's size) samples per epoch: the
+         * first that many of the epoch's order. With shuffling that is a fresh random choice of
+         * distinct samples every epoch, determined by (seed, epoch); e.g. 10,000 windows at random
+         * offsets of a text whose dataset holds a window at every offset. Default: all samples.
+         */
+        public Builder samplesPerEpoch(int samples) {
+            if (samples < 1) {
+                throw new IllegalArgumentException("samples per epoch must be >= 1, got " + samples);
+            }
+            this.samplesPerEpoch = samples;
+            return this;
+        }
+
         public DataLoader build() {
             return new DataLoader(this);
         }
@@ -171,14 +202,23 @@ public final class DataLoader implements Iterable<Batch> {
 
     /** Number of batches one epoch yields. */
     public int batchesPerEpoch() {
-        int n = dataset.size();
+        int n = samplesPerEpoch;
         return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
     }
 
-    /** The order in which epoch {@code epoch} visits the samples: a permutation of 0..N-1. */
+    /** Samples visited per epoch (the dataset's size unless {@link Builder#samplesPerEpoch} said fewer). */
+    public int samplesPerEpoch() {
+        return samplesPerEpoch;
+    }
+
+    /**
+     * The order in which epoch {@code epoch} visits the samples: a permutation of 0..N-1, or its
+     * first {@link #samplesPerEpoch()} entries.
+     */
     public int[] order(int epoch) {
         int n = dataset.size();
-        return shuffle ? Permutations.random(n, Permutations.derive(seed, epoch)) : Permutations.identity(n);
+        int[] all = shuffle ? Permutations.random(n, Permutations.derive(seed, epoch)) : Permutations.identity(n);
+        return samplesPerEpoch == n ? all : Arrays.copyOf(all, samplesPerEpoch);
     }
 
     /** The batches of epoch {@code epoch} (0-based). Close it if you stop before the end. */

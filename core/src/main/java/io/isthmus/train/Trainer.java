@@ -327,7 +327,7 @@ public final class Trainer {
         int covered = Math.min(n, data.batchesPerEpoch() * data.batchSize());
         if (covered < n) {
             throw new IllegalArgumentException("predict: the loader leaves out the last " + (n - covered)
-                    + " samples (dropLast); use a loader without dropLast to predict every sample");
+                    + " samples (dropLast or samplesPerEpoch); use a loader that visits every sample to predict them all");
         }
         List<Tensor> outputs = model.inference(() -> {
             List<Tensor> produced = new ArrayList<>();
