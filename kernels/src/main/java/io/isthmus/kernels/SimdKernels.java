@@ -2,6 +2,7 @@ package io.isthmus.kernels;
 
 import io.isthmus.kernels.elementwise.Elementwise;
 import io.isthmus.kernels.gemm.Gemm;
+import io.isthmus.kernels.pool.PoolKernel;
 
 /**
  * The Vector API kernels, seen through interfaces so that classes which must load without
@@ -13,6 +14,9 @@ public interface SimdKernels {
     Gemm gemm();
 
     Elementwise elementwise();
+
+    /** Pooling with max pooling on vector lanes. */
+    PoolKernel pool();
 
     /** Starts compiling the kernels of a typical training step on a background thread (see {@link Kernels#warmUp()}). */
     void warmUp();

@@ -21,6 +21,9 @@ import java.util.Arrays;
  */
 final class Im2col {
 
+    /** Spans at least this long are copied with arraycopy; shorter ones with a loop. */
+    private static final int LONG_SPAN = 64;
+
     private Im2col() {
     }
 
@@ -177,16 +180,26 @@ final class Im2col {
                 Arrays.fill(cols, row, row + ow, 0f);
                 continue;
             }
-            Arrays.fill(cols, row, row + lo, 0f);
+            // "valid" convolutions have no padded columns, and their rows are short (a few
+            // dozen floats): the calls of empty fills and of arraycopy cost more than the copy
+            if (lo > 0) {
+                Arrays.fill(cols, row, row + lo, 0f);
+            }
             int src = plane + ih * w + offset;
-            if (sw == 1) {
+            if (sw == 1 && hi - lo >= LONG_SPAN) {
                 System.arraycopy(x, src + lo, cols, row + lo, hi - lo);
+            } else if (sw == 1) {
+                for (int j = lo; j < hi; j++) {
+                    cols[row + j] = x[src + j];
+                }
             } else {
                 for (int j = lo; j < hi; j++) {
                     cols[row + j] = x[src + j * sw];
                 }
             }
-            Arrays.fill(cols, row + hi, row + ow, 0f);
+            if (hi < ow) {
+                Arrays.fill(cols, row + hi, row + ow, 0f);
+            }
         }
     }
 
@@ -224,8 +237,14 @@ final class Im2col {
             }
             int row = src + i * ow;
             int dst = plane + ih * w + offset;
-            for (int j = lo; j < hi; j++) {
-                dx[dst + j * sw] += cols[row + j];
+            if (sw == 1) { // a unit stride the compiler can put on vector lanes
+                for (int j = lo; j < hi; j++) {
+                    dx[dst + j] += cols[row + j];
+                }
+            } else {
+                for (int j = lo; j < hi; j++) {
+                    dx[dst + j * sw] += cols[row + j];
+                }
             }
         }
     }

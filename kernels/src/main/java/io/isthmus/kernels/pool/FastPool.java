@@ -13,7 +13,7 @@ import java.util.Arrays;
  * Gives the same bits as {@link ScalarPool} (same tap order, same arithmetic), except that the
  * global average sums with four double accumulators (within an ulp).
  */
-public final class FastPool implements PoolKernel {
+public class FastPool implements PoolKernel {
 
     /** Below this many taps (outputs times window size) one thread does all planes. */
     static final long SPLIT_WORK = 1L << 15;
@@ -24,7 +24,7 @@ public final class FastPool implements PoolKernel {
     }
 
     /** body(plane) for every plane, across threads when the work is worth it. */
-    private static void forPlanes(int planes, long work, java.util.function.IntConsumer body) {
+    protected static void forPlanes(int planes, long work, java.util.function.IntConsumer body) {
         if (planes > 1 && work >= SPLIT_WORK && Threads.count() > 1) {
             Threads.parallelFor(planes, body);
         } else {

@@ -2,6 +2,7 @@ package io.isthmus.kernels.pool;
 
 import io.isthmus.kernels.Backend;
 import io.isthmus.kernels.Kernels;
+import io.isthmus.kernels.SimdKernels;
 
 /**
  * 2-D pooling on NCHW {@code float[]} storage: max (argmax kept for backward), average, and
@@ -45,14 +46,18 @@ public interface PoolKernel {
     /** dx[p, i] = dy[p] / size; dy: [planes], dx: [planes, size]. */
     void globalAvgBackward(int planes, int size, float[] dy, int dyOff, float[] dx, int dxOff);
 
-    /** The fast kernels, or the scalar ones under {@code -Disthmus.backend=reference}. */
+    /**
+     * The scalar kernels under {@code -Disthmus.backend=reference}, else the Vector API ones
+     * where that module is present, else the fast plain-loop ones.
+     */
     static PoolKernel selected() {
         return Selected.KERNEL;
     }
 
     /** Holder so that the backend is read once, at first use. */
     final class Selected {
-        static final PoolKernel KERNEL = Kernels.backend() == Backend.REFERENCE ? new ScalarPool() : new FastPool();
+        static final PoolKernel KERNEL = Kernels.backend() == Backend.REFERENCE ? new ScalarPool()
+                : Kernels.simd().map(SimdKernels::pool).orElseGet(FastPool::new);
 
         private Selected() {
         }

@@ -3,6 +3,7 @@ package io.isthmus.kernels.simd;
 import io.isthmus.kernels.SimdKernels;
 import io.isthmus.kernels.elementwise.Elementwise;
 import io.isthmus.kernels.gemm.Gemm;
+import io.isthmus.kernels.pool.PoolKernel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -25,6 +26,7 @@ public final class VectorKernels implements SimdKernels {
     private final String speciesReason;
     private final SimdGemm gemm;
     private final SimdElementwise elementwise;
+    private final SimdPool pool;
 
     public VectorKernels() {
         int widest = FloatVector.SPECIES_PREFERRED.vectorBitSize();
@@ -54,6 +56,7 @@ public final class VectorKernels implements SimdKernels {
         };
         gemm = new SimdGemm(tileKernel(bits));
         elementwise = SimdElementwise.warmingUp(species);
+        pool = new SimdPool(species);
     }
 
     private static int parseBits(String text, int widest) {
@@ -94,6 +97,11 @@ public final class VectorKernels implements SimdKernels {
     @Override
     public Elementwise elementwise() {
         return elementwise;
+    }
+
+    @Override
+    public PoolKernel pool() {
+        return pool;
     }
 
     @Override
