@@ -43,6 +43,13 @@ class RecurrentOddSizesTest {
                 DynamicTest.dynamicTest(c.name() + " " + Arrays.toString(s), () -> check(c.op(), s))));
     }
 
+    /** The relu RNN (no golden case of its own) on the same sizes; central differences at 1e-6 stay off its kink. */
+    @TestFactory
+    Stream<DynamicTest> reluCellMatchesTheFloat64Reference() {
+        return Arrays.stream(SIZES).map(s -> DynamicTest.dynamicTest("rnn_relu " + Arrays.toString(s),
+                () -> check("rnn_relu", s)));
+    }
+
     static RecurrentLayer module(String op, int input, int hidden, int layers, boolean bidirectional,
                                  boolean batchFirst, SplittableRandom random) {
         return switch (op) {
