@@ -1,5 +1,6 @@
 package io.isthmus.kernels.rnn;
 
+import io.isthmus.kernels.Threads;
 import io.isthmus.kernels.elementwise.Elementwise;
 import io.isthmus.kernels.gemm.Gemm;
 
@@ -30,9 +31,35 @@ import java.util.Arrays;
  * the n block where the input side sees dn, so it has its own dG buffer.
  *
  * <p>Workspaces are allocated once per call, never per step; the GEMMs go through the
- * library's GEMM (the measured auto dispatch and its thread policy).
+ * library's GEMM (the measured auto dispatch and its thread policy). A step's elementwise pass
+ * is split by sample across the thread budget when it is large ({@link #PARALLEL_GATES}).
  */
 final class FastRecurrent extends RecurrentKernel {
+
+    /**
+     * Gate values per step (B * G * H) from which a step's elementwise pass is split across
+     * threads: W3's LSTM step (64 x 1024) takes about 100 us on one core, well above the few to
+     * tens of microseconds of handing half of it to a pool worker; at a quarter of that size the
+     * hand-off would eat most of the gain.
+     */
+    static final int PARALLEL_GATES = 1 << 15;
+
+    /** A pass over the samples [b0, b1) of one step. */
+    @FunctionalInterface
+    private interface SampleRange {
+        void run(int b0, int b1);
+    }
+
+    /** Runs {@code pass} over all samples: in contiguous slices on the thread budget when the step is large, else inline. */
+    private static void overSamples(RecurrentShape s, SampleRange pass) {
+        int threads = Threads.count();
+        int bs = s.batch();
+        if (threads <= 1 || bs < threads || (long) bs * s.gateWidth() < PARALLEL_GATES) {
+            pass.run(0, bs);
+            return;
+        }
+        Threads.parallelFor(threads, c -> pass.run((int) ((long) bs * c / threads), (int) ((long) bs * (c + 1) / threads)));
+    }
 
     private final Gemm gemm;
     private final Elementwise k;
@@ -87,18 +114,22 @@ final class FastRecurrent extends RecurrentKernel {
                 gemm.sgemm(false, true, bs, gw, hid, 1f, hp, hpOff, hid, w.hh(), 0, hid, 1f, gates, gOff, gw);
             }
             // 3. gates and state
-            int outOff = t * state;
+            int time = t;
+            int before = prevT;
             switch (s.cell()) {
-                case RNN_TANH -> {
-                    k.tanh(gates, gOff, gates, gOff, state);
-                    System.arraycopy(gates, gOff, out, outOff, state);
-                }
-                case RNN_RELU -> {
-                    k.relu(gates, gOff, gates, gOff, state);
-                    System.arraycopy(gates, gOff, out, outOff, state);
-                }
-                case LSTM -> lstmStep(s, gates, t, prevT, c0, out);
-                case GRU -> gruStep(s, gates, hw, hnBias, t, hp, hpOff, out);
+                case RNN_TANH, RNN_RELU -> overSamples(s, (b0, b1) -> {
+                    // G = 1: a sample's gate row is its h
+                    int from = gOff + b0 * hid;
+                    int n = (b1 - b0) * hid;
+                    if (s.cell() == Cell.RNN_TANH) {
+                        k.tanh(gates, from, gates, from, n);
+                    } else {
+                        k.relu(gates, from, gates, from, n);
+                    }
+                    System.arraycopy(gates, from, out, time * state + b0 * hid, n);
+                });
+                case LSTM -> overSamples(s, (b0, b1) -> lstmStep(s, gates, time, before, c0, out, b0, b1));
+                case GRU -> overSamples(s, (b0, b1) -> gruStep(s, gates, hw, hnBias, time, hp, hpOff, out, b0, b1));
             }
             prevT = t;
         }
@@ -132,16 +163,15 @@ final class FastRecurrent extends RecurrentKernel {
      * LSTM step at time t: gates[t] holds the pre-activations i, f, g, o per sample; activates them
      * in place, writes c_t and tanh(c_t) into saved and h_t = o tanh(c_t) into out.
      */
-    private void lstmStep(RecurrentShape s, float[] gates, int t, int prevT, float[] c0, float[] out) {
+    private void lstmStep(RecurrentShape s, float[] gates, int t, int prevT, float[] c0, float[] out, int b0, int b1) {
         int bs = s.batch();
         int hid = s.hidden();
         int gw = s.gateWidth();
-        int state = s.stateSize();
         int cOff = extraOffset(s, t);
         int tcOff = tanhCellOffset(s, t);
         float[] cPrev = prevT < 0 ? c0 : gates;
         int cPrevOff = prevT < 0 ? 0 : extraOffset(s, prevT);
-        for (int b = 0; b < bs; b++) {
+        for (int b = b0; b < b1; b++) {
             int row = t * bs * gw + b * gw;
             k.sigmoid(gates, row, gates, row, 2 * hid);
             k.tanh(gates, row + 2 * hid, gates, row + 2 * hid, hid);
@@ -158,9 +188,9 @@ final class FastRecurrent extends RecurrentKernel {
                 }
             }
         }
-        k.tanh(gates, cOff, gates, tcOff, state);
-        int outOff = t * state;
-        for (int b = 0; b < bs; b++) {
+        k.tanh(gates, cOff + b0 * hid, gates, tcOff + b0 * hid, (b1 - b0) * hid);
+        int outOff = t * s.stateSize();
+        for (int b = b0; b < b1; b++) {
             int o = t * bs * gw + b * gw + 3 * hid;
             int tc = tcOff + b * hid;
             int h = outOff + b * hid;
@@ -176,13 +206,13 @@ final class FastRecurrent extends RecurrentKernel {
      * saved, and h_t = (1 - z) n + z h_{t-1} into out.
      */
     private void gruStep(RecurrentShape s, float[] gates, float[] hw, float[] hnBias, int t,
-                         float[] hp, int hpOff, float[] out) {
+                         float[] hp, int hpOff, float[] out, int b0, int b1) {
         int bs = s.batch();
         int hid = s.hidden();
         int gw = s.gateWidth();
         int hnOff = extraOffset(s, t);
         int outOff = t * s.stateSize();
-        for (int b = 0; b < bs; b++) {
+        for (int b = b0; b < b1; b++) {
             int row = t * bs * gw + b * gw;
             int hrow = b * gw;
             k.add(gates, row, hw, hrow, gates, row, 2 * hid);
@@ -227,16 +257,19 @@ final class FastRecurrent extends RecurrentKernel {
                 k.add(dh, 0, dOut, t * state, dh, 0, state);
             }
             int gOff = t * bs * gw;
+            int time = t;
+            int before = prevT;
             switch (s.cell()) {
-                case RNN_TANH -> k.tanhBackward(saved, gOff, dh, 0, dGx, gOff, state);
-                case RNN_RELU -> {
-                    for (int i = 0; i < state; i++) {
+                case RNN_TANH -> overSamples(s, (b0, b1) ->
+                        k.tanhBackward(saved, gOff + b0 * hid, dh, b0 * hid, dGx, gOff + b0 * hid, (b1 - b0) * hid));
+                case RNN_RELU -> overSamples(s, (b0, b1) -> {
+                    for (int i = b0 * hid; i < b1 * hid; i++) {
                         dGx[gOff + i] = saved[gOff + i] > 0f ? dh[i] : 0f;
                     }
-                }
-                case LSTM -> lstmBackStep(s, saved, t, prevT, c0, dh, dc, dGx);
-                case GRU -> gruBackStep(s, saved, t, prevT < 0 ? h0 : out, prevT < 0 ? 0 : prevT * state,
-                        dh, dGx, dGh);
+                });
+                case LSTM -> overSamples(s, (b0, b1) -> lstmBackStep(s, saved, time, before, c0, dh, dc, dGx, b0, b1));
+                case GRU -> overSamples(s, (b0, b1) -> gruBackStep(s, saved, time, before < 0 ? h0 : out,
+                        before < 0 ? 0 : before * state, dh, dGx, dGh, b0, b1));
             }
             if (step > 0 || g.dh0() != null) {
                 // dh_{t-1} = dG_t [B, gw] x W_hh [gw, H] (+ GRU's direct z dh, already in dh)
@@ -297,14 +330,14 @@ final class FastRecurrent extends RecurrentKernel {
 
     /** LSTM gate gradients of step t from dh (h_t) and dc (c_t, replaced by dc_{t-1}). */
     private static void lstmBackStep(RecurrentShape s, float[] saved, int t, int prevT, float[] c0,
-                                     float[] dh, float[] dc, float[] dG) {
+                                     float[] dh, float[] dc, float[] dG, int b0, int b1) {
         int bs = s.batch();
         int hid = s.hidden();
         int gw = s.gateWidth();
         int tcOff = tanhCellOffset(s, t);
         float[] cPrev = prevT < 0 ? c0 : saved;
         int cPrevOff = prevT < 0 ? 0 : extraOffset(s, prevT);
-        for (int b = 0; b < bs; b++) {
+        for (int b = b0; b < b1; b++) {
             int row = t * bs * gw + b * gw;
             int sb = b * hid;
             for (int j = 0; j < hid; j++) {
@@ -327,12 +360,12 @@ final class FastRecurrent extends RecurrentKernel {
 
     /** GRU gate gradients of step t from dh (h_t); dh is replaced by its direct part z dh (the GEMM adds the rest). */
     private static void gruBackStep(RecurrentShape s, float[] saved, int t, float[] hp, int hpOff,
-                                    float[] dh, float[] dGx, float[] dGh) {
+                                    float[] dh, float[] dGx, float[] dGh, int b0, int b1) {
         int bs = s.batch();
         int hid = s.hidden();
         int gw = s.gateWidth();
         int hnOff = extraOffset(s, t);
-        for (int b = 0; b < bs; b++) {
+        for (int b = b0; b < b1; b++) {
             int row = t * bs * gw + b * gw;
             int sb = b * hid;
             for (int j = 0; j < hid; j++) {

@@ -67,13 +67,24 @@ class FastRecurrentTest {
     @Test
     void twoThreadsMatchTheScalarTwin() {
         Threads.set(2);
+        assertTrue(110 * 300 >= FastRecurrent.PARALLEL_GATES, "the smallest cell (G = 1) splits");
         for (Cell cell : Cell.values()) {
-            compare(new Case(cell, new int[]{6, 48, 64, 96}, false, true, true, true));
-            compare(new Case(cell, new int[]{6, 48, 64, 96}, true, true, true, false));
+            // B * G * H >= FastRecurrent.PARALLEL_GATES for every cell: the step passes split by sample.
+            // Among 33000 relu units some sit within float rounding of the kink, where the float
+            // and double sums can fall on either side: relu is compared with the fused kernels on
+            // one thread instead, whose sums round alike.
+            RecurrentKernel oracle = cell == Cell.RNN_RELU ? RecurrentKernel.fast() : RecurrentKernel.scalar();
+            compare(new Case(cell, new int[]{3, 110, 16, 300}, false, true, true, true), oracle, 1);
+            compare(new Case(cell, new int[]{2, 111, 5, 301}, true, true, true, false), oracle, 1);
         }
     }
 
     private static void compare(Case c) {
+        compare(c, RecurrentKernel.scalar(), Threads.count());
+    }
+
+    /** The fast kernels on the current thread budget against {@code oracle} run on {@code oracleThreads}. */
+    private static void compare(Case c, RecurrentKernel oracle, int oracleThreads) {
         int[] z = c.sizes;
         RecurrentShape s = new RecurrentShape(c.cell, z[0], z[1], z[2], z[3], c.reverse);
         SplittableRandom random = new SplittableRandom(java.util.Arrays.hashCode(z) * 31L + c.toString().hashCode());
@@ -91,7 +102,10 @@ class FastRecurrentTest {
         float[] dcT = c.upstreamStates && lstm ? uniform(random, s.stateSize(), 1) : null;
 
         Run fast = run(RecurrentKernel.fast(), s, x, w, h0, c0, dOut, dhT, dcT);
-        Run scalar = run(RecurrentKernel.scalar(), s, x, w, h0, c0, dOut, dhT, dcT);
+        int threads = Threads.count();
+        Threads.set(oracleThreads);
+        Run scalar = run(oracle, s, x, w, h0, c0, dOut, dhT, dcT);
+        Threads.set(threads);
         String what = c + ": ";
         assertClose(what + "out", scalar.out, fast.out);
         assertClose(what + "hT", scalar.hT, fast.hT);
