@@ -70,7 +70,7 @@ public abstract class RecurrentKernel {
      * The gradients of {@code sum(out * dOut) + sum(hT * dhT) + sum(cT * dcT)} (each upstream
      * gradient may be null: zero) into the non-null arrays of {@code g}, each written whole.
      * Takes the forward's inputs, its {@code out} and its {@code saved}; {@code x} may be null
-     * when neither g.dIh is wanted.
+     * when g.dIh is not wanted.
      *
      * @param dOut [T, B, H] or null
      * @param dhT  [B, H] or null
