@@ -20,6 +20,9 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class SimdPool extends FastPool {
 
+    /** Float lanes hold every int up to 2^24 exactly: larger planes take the scalar path. */
+    private static final int EXACT_FLOAT_INDEX = 1 << 24;
+
     private final VectorSpecies<Float> floats;
     private final VectorSpecies<Integer> ints;
     /** Lane k takes lane 2k of the pair (lo, hi): the even columns of 2L contiguous floats. */
@@ -45,7 +48,7 @@ final class SimdPool extends FastPool {
 
     @Override
     public void maxForward(PoolShape g, float[] x, int xOff, float[] y, int yOff, int[] argmax, int argmaxOff) {
-        if (g.ph() != 0 || g.pw() != 0) {
+        if (g.ph() != 0 || g.pw() != 0 || g.inPlane() > EXACT_FLOAT_INDEX) {
             super.maxForward(g, x, xOff, y, yOff, argmax, argmaxOff);
             return;
         }
