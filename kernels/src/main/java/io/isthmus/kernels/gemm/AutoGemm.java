@@ -24,13 +24,7 @@ import java.util.function.LongSupplier;
  *   <li>at most {@link #UNMEASURED_WORK} multiply-adds: SIMD, unmeasured (the Panama downcall
  *       alone costs more than the arithmetic);</li>
  *   <li>a decision an earlier process settled in the {@link DecisionCache decision file} of this
- *       machine and configuration ({@link MachineKey}): taken as it is; when it is SIMD, the call
- *       first waits for the background warm-up to compile SIMD's paths for the shape (all such
- *       waits of a process together at most {@link #COLD_WAIT_NANOS}: a loaded machine may
- *       not get there soon). Until C2 has compiled them every vector is boxed and a call runs
- *       10-1000x slower: running them meanwhile cost the first epoch of a CNN 5.5 s (measured
- *       here, 2026-12-05), waiting, with both cores left to the warm-up and the JIT, costs
- *       less;</li>
+ *       machine and configuration ({@link MachineKey}): taken as it is, compiled or not;</li>
  *   <li>SIMD not compiled yet for this shape ({@link GemmWarmup}: its layout, then a pilot of
  *       the shape, on a background thread this call asks for): OpenBLAS, <em>provisionally</em>.
  *       The call does not wait for the JIT (1-2.5 s for the first layout in a fresh JVM on the
@@ -76,8 +70,6 @@ public final class AutoGemm implements Gemm {
     /** Before the second of them; the wait doubles before each further one, up to {@link #MAX_WAIT_NANOS}. */
     static final long RETRY_NANOS = 200_000_000L;
     static final long MAX_WAIT_NANOS = 3_200_000_000L;
-    /** Longest the first calls of classes the decision file puts on SIMD wait, together, for SIMD to be compiled. */
-    static final long COLD_WAIT_NANOS = 3_000_000_000L;
     /** A class still unsettled this long after its first call is left so (nothing written). */
     static final long PENDING_NANOS = 60_000_000_000L;
     /** While the warm-up runs or the process is not quiet, unsettled classes look again this often. */
@@ -98,8 +90,6 @@ public final class AutoGemm implements Gemm {
      * calls in between cost a clock read: a class can stay unsettled for seconds.
      */
     private volatile long nextCheck = Long.MAX_VALUE;
-    /** What is left of {@link #COLD_WAIT_NANOS} (guarded by this). */
-    private long coldWaitLeft = COLD_WAIT_NANOS;
 
     /** Measures in this process only (no decision file). */
     public AutoGemm(Gemm simd, Gemm blas) {
@@ -160,11 +150,6 @@ public final class AutoGemm implements Gemm {
             return made;
         }
         GemmDecision decision = cache.lookup(key);
-        if (decision != null && !decision.usesBlas() && coldWaitLeft > 0) {
-            long start = System.nanoTime();
-            timer.awaitReady(transA, transB, m, n, k, coldWaitLeft);
-            coldWaitLeft -= System.nanoTime() - start;
-        }
         Unsettled state = null;
         if (decision == null) {
             timer.warmUp(transA, transB, m, n, k);

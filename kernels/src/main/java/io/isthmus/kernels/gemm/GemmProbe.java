@@ -125,19 +125,6 @@ final class GemmProbe implements ShapeTimer {
     }
 
     @Override
-    public boolean awaitReady(boolean transA, boolean transB, int m, int n, int k, long nanos) {
-        long deadline = System.nanoTime() + nanos;
-        warmup.requestShape(transA, transB, m, n, k);
-        while (!warmup.isShapeReady(transA, transB, m, n, k)) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
-        return true;
-    }
-
-    @Override
     public boolean awaitWarmUp(long nanos) {
         long deadline = System.nanoTime() + nanos;
         // Quiet for any shape: no compilation, no spinning OpenBLAS threads.

@@ -31,12 +31,6 @@ interface ShapeTimer {
     void warmUp(boolean transA, boolean transB, int m, int n, int k);
 
     /**
-     * Asks for the SIMD GEMM's paths of this product to be compiled and waits for that, at most
-     * {@code nanos}; true if they are compiled now.
-     */
-    boolean awaitReady(boolean transA, boolean transB, int m, int n, int k, long nanos);
-
-    /**
      * Waits at most {@code nanos} for every requested layout to be compiled or given up, and then
      * for the machine to be quiet; true if both came in time.
      */

@@ -53,7 +53,6 @@ class AutoGemmTest {
         final List<String> asked = new ArrayList<>();
         final List<String> prepared = new ArrayList<>();
         final List<String> warmedUp = new ArrayList<>();
-        final List<String> awaited = new ArrayList<>();
         final Map<String, Timings> answers = new HashMap<>();
         Timings otherwise = null;
         boolean ready = true;
@@ -87,13 +86,6 @@ class AutoGemmTest {
         @Override
         public void warmUp(boolean transA, boolean transB, int m, int n, int k) {
             warmedUp.add(m + "x" + n + "x" + k);
-        }
-
-        @Override
-        public boolean awaitReady(boolean transA, boolean transB, int m, int n, int k, long nanos) {
-            awaited.add(m + "x" + n + "x" + k);
-            ready = true;
-            return true;
         }
 
         @Override
@@ -287,7 +279,7 @@ class AutoGemmTest {
     }
 
     @Test
-    void takesSettledDecisionsWithoutMeasuringAndWaitsForSimdToCompile(@TempDir Path dir) {
+    void takesSettledDecisionsWithoutMeasuringOrWaiting(@TempDir Path dir) {
         timer.otherwise = t(100, 300);
         AutoGemm first = auto(DecisionCache.in(dir, "machine A"));
         onThreads(1, () -> {
@@ -308,10 +300,8 @@ class AutoGemmTest {
         });
         assertEquals(List.of("simd", "simd", "simd", "simd"), calls);
         assertEquals(2, timer.asked.size(), "the second process reads the first one's decision");
-        assertEquals(0, timer.readyAsked, "and does not probe");
-        assertEquals(List.of("128x128x784"), timer.warmedUp, "only the first process asked for a probe's warm-up");
-        assertEquals(List.of("128x128x784"), timer.awaited,
-                "the second waits once for SIMD to be compiled before its first call runs it");
+        assertEquals(0, timer.readyAsked, "and does not wait for a warm-up it does not need");
+        assertEquals(List.of("128x128x784"), timer.warmedUp, "only the first process compiled the shape");
         assertEquals(GemmDecision.Source.CACHED, second.decisions().get(0).source());
         assertEquals(100, second.decisions().get(0).simdNanos());
     }
