@@ -11,6 +11,7 @@ import io.isthmus.nn.ReLU;
 import io.isthmus.nn.Sequential;
 import io.isthmus.optim.Adam;
 import io.isthmus.tensor.Seeds;
+import io.isthmus.tensor.IndexTensor;
 import io.isthmus.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -56,7 +57,7 @@ public class CnnTrainStepBenchmark {
     private Adam optimizer;
     private CrossEntropyLoss loss;
     private Tensor images;
-    private Tensor targets;
+    private IndexTensor targets;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -74,12 +75,12 @@ public class CnnTrainStepBenchmark {
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (float) random.nextDouble();
         }
-        float[] labels = new float[batch];
+        int[] labels = new int[batch];
         for (int i = 0; i < batch; i++) {
             labels[i] = random.nextInt(CLASSES);
         }
         images = Tensor.of(pixels, batch, 1, SIDE, SIDE);
-        targets = Tensor.of(labels, batch);
+        targets = IndexTensor.of(labels, batch);
         model.train();
     }
 

@@ -7,6 +7,7 @@ import io.isthmus.nn.ReLU;
 import io.isthmus.tensor.Seeds;
 import io.isthmus.nn.Sequential;
 import io.isthmus.optim.Adam;
+import io.isthmus.tensor.IndexTensor;
 import io.isthmus.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -52,7 +53,7 @@ public class MlpTrainStepBenchmark {
     private Adam optimizer;
     private CrossEntropyLoss loss;
     private Tensor inputs;
-    private Tensor targets;
+    private IndexTensor targets;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -66,12 +67,12 @@ public class MlpTrainStepBenchmark {
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (float) random.nextDouble();
         }
-        float[] labels = new float[batch];
+        int[] labels = new int[batch];
         for (int i = 0; i < batch; i++) {
             labels[i] = random.nextInt(CLASSES);
         }
         inputs = Tensor.of(pixels, batch, FEATURES);
-        targets = Tensor.of(labels, batch);
+        targets = IndexTensor.of(labels, batch);
     }
 
     @Benchmark
