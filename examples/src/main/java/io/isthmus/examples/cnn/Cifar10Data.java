@@ -21,6 +21,7 @@ record Cifar10Data(Path dir, Dataset train, Dataset evaluated, String evaluatedL
 
     /** Where {@code cifar10} looks without {@code --data}: relative to the working directory. */
     static final String DEFAULT_DIR = "data/cifar10";
+    static final String DOWNLOAD = "https://www.cs.toronto.edu/~kriz/cifar.html";
 
     /** Loads {@code dir}; fails with where it looked and how to get the files. */
     static Cifar10Data load(Path dir, long seed, double validationFraction) {
@@ -31,7 +32,8 @@ record Cifar10Data(Path dir, Dataset train, Dataset evaluated, String evaluatedL
             String reason = e.getReason() == null ? "" : " (" + e.getReason() + ")";
             throw new ExampleFailure("no CIFAR-10 data in " + dir.toAbsolutePath().normalize() + reason
                     + "; pass --data DIR with the binary files data_batch_1.bin .. data_batch_5.bin and "
-                    + Cifar10Format.TEST_BATCH + ", or put them in ./" + DEFAULT_DIR, e);
+                    + Cifar10Format.TEST_BATCH + ", or put them in ./" + DEFAULT_DIR + " (get them from "
+                    + DOWNLOAD + ", the \"CIFAR-10 binary version\", unpacked)", e);
         } catch (IOException e) {
             throw new ExampleFailure("cannot read the CIFAR-10 data in " + dir + ": " + e.getMessage(), e);
         }

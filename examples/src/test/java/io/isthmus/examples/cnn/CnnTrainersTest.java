@@ -193,6 +193,7 @@ class CnnTrainersTest {
         Result cifar = run("cifar10", "--data", work.toString(), "--plot", work.resolve("x.png").toString());
         assertEquals(1, cifar.exit());
         assertTrue(cifar.err().contains("no CIFAR-10 data in " + work), cifar.err());
+        assertTrue(cifar.err().contains("cs.toronto.edu"), "says where to get the files: " + cifar.err());
         assertTrue(cifar.err().contains("cifar-10-binary.tar.gz"), cifar.err());
         assertTrue(cifar.err().contains("--data DIR"), cifar.err());
 
