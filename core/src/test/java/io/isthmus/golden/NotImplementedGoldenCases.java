@@ -11,13 +11,10 @@ import java.util.Map;
 final class NotImplementedGoldenCases {
 
     static final Map<String, String> CASES = Map.ofEntries(
-            Map.entry("gru", "gru"),
             Map.entry("layernorm", "layernorm"),
-            Map.entry("lstm", "lstm"),
             Map.entry("mha_cross", "multihead_attention"),
             Map.entry("mha_self_causal", "multihead_attention"),
             Map.entry("positional_encoding", "sinusoidal_positional_encoding"),
-            Map.entry("rnn_tanh", "rnn_tanh"),
             Map.entry("sdpa", "scaled_dot_product_attention"),
             Map.entry("sdpa_causal", "scaled_dot_product_attention"),
             Map.entry("sdpa_cross", "scaled_dot_product_attention"),
