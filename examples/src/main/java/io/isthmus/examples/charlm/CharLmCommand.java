@@ -404,9 +404,15 @@ public final class CharLmCommand extends EpochTrainerCommand {
         double median = throughput.median();
         double overall = throughput.overall();
         double[] windows = throughput.windows();
-        System.out.printf(Locale.ROOT, "training: %.0f characters/s (median of %d windows of %d steps after %d "
-                        + "warm-up steps; %.0f over all %d steps of this run)%n", median, windows.length,
-                Throughput.WINDOW, Throughput.WARM_UP, overall, throughput.steps());
+        if (windows.length == 0) {
+            System.out.printf(Locale.ROOT, "training: %.0f characters/s over all %d steps of this run (too few for a "
+                    + "window of %d steps after %d warm-up steps)%n", overall, throughput.steps(), Throughput.WINDOW,
+                    Throughput.WARM_UP);
+        } else {
+            System.out.printf(Locale.ROOT, "training: %.0f characters/s (median of %d windows of %d steps after %d "
+                            + "warm-up steps; %.0f over all %d steps of this run)%n", median, windows.length,
+                    Throughput.WINDOW, Throughput.WARM_UP, overall, throughput.steps());
+        }
         extra.put("val_losses", losses);
         extra.put("val_perplexities", perplexities);
         extra.put("last_val_loss", last);

@@ -66,12 +66,12 @@ class CharLmTrainerTest {
         assertEquals(40, json.get("steps_per_epoch").getAsInt());
         assertEquals(90_000, json.get("training_chars").getAsInt());
         double unigram = json.get("unigram_baseline_loss").getAsDouble();
-        // The unigram entropy of Shakespeare's characters is about 3.3 nats; 40 steps of 32x50 characters
-        // reach about 2.6 here (measured 2.59 on the first 100,000 characters), a clear 0.4 below it.
+        // The unigram cross-entropy of the slice's characters is 3.32 nats; 40 steps of 32 windows of 50
+        // characters reach 2.46 here: the bar, 0.6 below the baseline, leaves a margin for other GEMM paths.
         JsonArray losses = json.getAsJsonArray("val_losses");
         assertEquals(1, losses.size());
         double loss = losses.get(0).getAsDouble();
-        assertTrue(loss < unigram - 0.4, "validation loss " + loss + " should be 0.4 below the unigram baseline " + unigram);
+        assertTrue(loss < unigram - 0.6, "validation loss " + loss + " should be 0.6 below the unigram baseline " + unigram);
         assertEquals(Math.exp(loss), json.getAsJsonArray("val_perplexities").get(0).getAsDouble(), 1e-9);
         assertTrue(json.get("train_chars_per_sec").getAsDouble() > 0, json.toString());
         assertEquals(40, json.get("timed_steps").getAsInt());
