@@ -71,7 +71,10 @@ public abstract class EpochTrainerCommand implements Callable<Integer> {
         return null;
     }
 
-    /** Callbacks besides the progress bar and the checkpoints, e.g. a throughput meter (default none); called after {@link #prepare()}. */
+    /**
+     * Callbacks besides the progress bar and the checkpoints, e.g. a throughput meter (default
+     * none); asked for after {@link #prepare()}.
+     */
     protected List<Callback> extraCallbacks() {
         return List.of();
     }
