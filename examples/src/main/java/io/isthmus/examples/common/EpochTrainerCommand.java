@@ -71,6 +71,27 @@ public abstract class EpochTrainerCommand implements Callable<Integer> {
         return null;
     }
 
+    /**
+     * Callbacks besides the progress bar and the checkpoints, e.g. a throughput meter (default
+     * none); asked for after {@link #prepare()}.
+     */
+    protected List<Callback> extraCallbacks() {
+        return List.of();
+    }
+
+    /**
+     * After training and the final evaluation: prints what the trainer adds (e.g. text sampled
+     * from the model) and returns fields for the report, in order (default none).
+     */
+    protected Map<String, Object> afterTraining(Run run, History history) {
+        return Map.of();
+    }
+
+    /** The {@code --checkpoint} file, or null. */
+    protected Path checkpointFile() {
+        return checkpoint;
+    }
+
     @Override
     public Integer call() {
         TrainingOptions options = options();
@@ -85,6 +106,7 @@ public abstract class EpochTrainerCommand implements Callable<Integer> {
             // A fixed path saved after every epoch: the latest state, whatever the loss did.
             callbacks.add(ModelCheckpoint.builder(checkpoint.toString()).build());
         }
+        callbacks.addAll(extraCallbacks());
         BestEpoch best = bestEpoch();
         Callback[] all = callbacks.toArray(Callback[]::new);
         History history = trainer.fit(run.train(), epochs(), run.evaluated(), best == null ? all : best.callbacks(all));
@@ -92,6 +114,7 @@ public abstract class EpochTrainerCommand implements Callable<Integer> {
         Map<String, Double> metrics = trainer.evaluate(run.evaluated());
         System.out.printf(Locale.ROOT, "%s%s: loss %.4f, accuracy %.4f%n", run.evaluatedLabel(),
                 kept < 0 ? "" : " (epoch " + (kept + 1) + " weights)", metrics.get("loss"), metrics.get("accuracy"));
+        Map<String, Object> extra = afterTraining(run, history);
         if (options.report() != null) {
             TrainingReport report = options.startReport(run.data(), run.model(), epochs());
             run.settings().forEach(report::put);
@@ -101,6 +124,7 @@ public abstract class EpochTrainerCommand implements Callable<Integer> {
             if (best != null) {
                 best.record(report, kept);
             }
+            extra.forEach(report::put);
             report.put(run.evaluatedLabel(), metrics).write(options.report());
             System.out.println("report: " + options.report());
         }

@@ -7,7 +7,9 @@ import io.isthmus.kernels.Kernels;
 import io.isthmus.kernels.Threads;
 import io.isthmus.loss.CrossEntropyLoss;
 import io.isthmus.nn.Sequential;
+import io.isthmus.optim.Optimizer;
 import io.isthmus.tensor.Seeds;
+import io.isthmus.tensor.Tensor;
 import io.isthmus.train.Accuracy;
 import io.isthmus.train.Trainer;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,6 +18,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -96,6 +99,11 @@ public abstract class TrainingOptions {
     /** Softmax cross-entropy, the chosen optimizer over the model's parameters, and accuracy. */
     public Trainer trainer(Sequential model) {
         return new Trainer(model, new CrossEntropyLoss(), optimizer.create(model.parameters(), lr), new Accuracy());
+    }
+
+    /** The chosen optimizer over {@code parameters} at the chosen rate, for a trainer built with {@link Trainer#builder}. */
+    public Optimizer optimizer(List<Tensor> parameters) {
+        return optimizer.create(parameters, lr);
     }
 
     /** "adam lr 0.001, batch 64, seed 42, 1 thread": the settings a trainer's first line names. */
