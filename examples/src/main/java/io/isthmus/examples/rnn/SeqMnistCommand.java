@@ -1,5 +1,6 @@
 package io.isthmus.examples.rnn;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.isthmus.examples.ExampleFailure;
@@ -11,13 +12,14 @@ import io.isthmus.nn.Sequential;
 import io.isthmus.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IDefaultValueProvider;
-import picocli.CommandLine.Model.ArgSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,6 +68,9 @@ public final class SeqMnistCommand extends EpochTrainerCommand {
 
     @Mixin
     Options options;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--cell", paramLabel = "CELL", defaultValue = "lstm",
             description = "${COMPLETION-CANDIDATES}: the recurrent cell, or all three one after the other "
@@ -150,20 +155,26 @@ public final class SeqMnistCommand extends EpochTrainerCommand {
         return compareAll();
     }
 
-    /** Trains rnn, lstm and gru in turn, prints their results side by side and writes one report holding all three. */
+    /**
+     * Trains rnn, lstm and gru in turn, prints their results side by side and, with --report,
+     * writes one report holding all three (each run's own report is kept beside it, e.g.
+     * {@code seq.json} -> {@code seq-lstm.json}).
+     */
     private int compareAll() {
+        options.require(!spec.commandLine().getParseResult().hasMatchedOption("--resume")
+                        && !spec.commandLine().getParseResult().hasMatchedOption("--checkpoint"),
+                "--cell all trains three models, but --checkpoint and --resume hold one run: pick one --cell");
         Map<String, Object> runs = new LinkedHashMap<>();
         List<Map<String, Object>> rows = new ArrayList<>();
-        Path dir;
+        Path dir = null;
         try {
-            dir = Files.createTempDirectory("seq-mnist");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory for the runs' reports", e);
-        }
-        try {
+            if (options.report() == null) {
+                // The runs' figures are read back from their reports, written here and deleted.
+                dir = Files.createTempDirectory("seq-mnist");
+            }
             for (CellType type : CellType.values()) {
                 current = type;
-                currentReport = dir.resolve(type + ".json");
+                currentReport = dir == null ? withSuffix(options.report(), "-" + type) : dir.resolve(type + ".json");
                 System.out.println();
                 System.out.println("=== " + type + " ===");
                 int status = super.call();
@@ -171,7 +182,7 @@ public final class SeqMnistCommand extends EpochTrainerCommand {
                     return status;
                 }
                 JsonObject json = JsonParser.parseString(Files.readString(currentReport)).getAsJsonObject();
-                runs.put(type.toString(), new com.google.gson.Gson().fromJson(json, Map.class));
+                runs.put(type.toString(), new Gson().fromJson(json, Map.class));
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("cell", type.toString());
                 row.put("parameters", json.get("parameters").getAsLong());
@@ -181,9 +192,11 @@ public final class SeqMnistCommand extends EpochTrainerCommand {
                 rows.add(row);
             }
         } catch (IOException e) {
-            throw new ExampleFailure("cannot read back a run's report: " + e.getMessage(), e);
+            throw new ExampleFailure("cannot write or read back a run's report: " + e.getMessage(), e);
         } finally {
-            deleteAll(dir);
+            if (dir != null) {
+                deleteAll(dir);
+            }
         }
         System.out.println();
         System.out.printf(Locale.ROOT, "%-6s %10s %14s %12s %16s%n", "cell", "parameters", "test accuracy",

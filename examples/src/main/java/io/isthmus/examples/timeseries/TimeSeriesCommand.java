@@ -290,7 +290,8 @@ public final class TimeSeriesCommand implements java.util.concurrent.Callable<In
                     + "the airline passengers series (airline-passengers.csv: Month,Passengers 1949-01 .. 1960-12, "
                     + "e.g. from jbrownlee/Datasets on GitHub) in ./" + DEFAULT_FILE, e);
         } catch (DataFormatException e) {
-            throw new ExampleFailure("cannot use " + file + ": " + e.getMessage(), e);
+            // The message names the file and the line.
+            throw new ExampleFailure(e.getMessage(), e);
         } catch (IOException e) {
             throw new ExampleFailure("cannot read " + file + ": " + e, e);
         }
