@@ -3,6 +3,7 @@ package io.isthmus.examples.cnn;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.isthmus.data.Cifar10Format;
+import io.isthmus.examples.MnistSlice;
 import io.isthmus.examples.Commands.Result;
 import io.isthmus.io.SafeTensors;
 import io.isthmus.io.StoredTensor;
@@ -11,13 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 
 import static io.isthmus.examples.Commands.json;
 import static io.isthmus.examples.Commands.run;
@@ -31,32 +29,8 @@ class CnnTrainersTest {
     @TempDir
     Path work;
 
-    /** The first {@code count} items of a gzipped IDX file, as a raw IDX file with that count. */
-    private static void sliceIdx(Path gz, int count, Path out) throws IOException {
-        byte[] all;
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
-            all = in.readAllBytes();
-        }
-        ByteBuffer header = ByteBuffer.wrap(all);
-        int rank = all[3];
-        int itemBytes = 1;
-        for (int d = 1; d < rank; d++) {
-            itemBytes *= header.getInt(4 + 4 * d);
-        }
-        int headerBytes = 4 + 4 * rank;
-        byte[] slice = Arrays.copyOf(all, headerBytes + count * itemBytes);
-        ByteBuffer.wrap(slice).putInt(4, count);
-        Files.write(out, slice);
-    }
-
     private Path mnistSlice(int train, int test) throws IOException {
-        Path mnist = SharedFolders.dataOrSkip("mnist");
-        Path dir = Files.createDirectories(work.resolve("mnist"));
-        sliceIdx(mnist.resolve("train-images-idx3-ubyte.gz"), train, dir.resolve("train-images-idx3-ubyte"));
-        sliceIdx(mnist.resolve("train-labels-idx1-ubyte.gz"), train, dir.resolve("train-labels-idx1-ubyte"));
-        sliceIdx(mnist.resolve("t10k-images-idx3-ubyte.gz"), test, dir.resolve("t10k-images-idx3-ubyte"));
-        sliceIdx(mnist.resolve("t10k-labels-idx1-ubyte.gz"), test, dir.resolve("t10k-labels-idx1-ubyte"));
-        return dir;
+        return MnistSlice.write(work.resolve("mnist"), train, test);
     }
 
     /** Records [from, to) of the CIFAR-10 subset's training file written as {@code name} in {@code dir}. */
