@@ -11,7 +11,6 @@ import java.util.Map;
 final class NotImplementedGoldenCases {
 
     static final Map<String, String> CASES = Map.ofEntries(
-            Map.entry("layernorm", "layernorm"),
             Map.entry("mha_cross", "multihead_attention"),
             Map.entry("mha_self_causal", "multihead_attention"),
             Map.entry("positional_encoding", "sinusoidal_positional_encoding"),
