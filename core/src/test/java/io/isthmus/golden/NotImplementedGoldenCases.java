@@ -13,7 +13,6 @@ final class NotImplementedGoldenCases {
     static final Map<String, String> CASES = Map.ofEntries(
             Map.entry("mha_cross", "multihead_attention"),
             Map.entry("mha_self_causal", "multihead_attention"),
-            Map.entry("positional_encoding", "sinusoidal_positional_encoding"),
             Map.entry("sdpa", "scaled_dot_product_attention"),
             Map.entry("sdpa_causal", "scaled_dot_product_attention"),
             Map.entry("sdpa_cross", "scaled_dot_product_attention"),
