@@ -11,8 +11,6 @@ import java.util.Map;
 final class NotImplementedGoldenCases {
 
     static final Map<String, String> CASES = Map.ofEntries(
-            Map.entry("mha_cross", "multihead_attention"),
-            Map.entry("mha_self_causal", "multihead_attention"),
             Map.entry("transformer_decoder_layer", "transformer_decoder_layer"),
             Map.entry("transformer_encoder_layer", "transformer_encoder_layer"),
             Map.entry("transformer_encoder_layer_prenorm", "transformer_encoder_layer"));
