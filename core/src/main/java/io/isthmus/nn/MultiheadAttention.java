@@ -85,6 +85,41 @@ public class MultiheadAttention extends Module {
         return new MhaOutput(recordOutput(out), weights);
     }
 
+    /**
+     * Causal self-attention of new steps x: [B, tNew, E] (batch_first only) over the cached
+     * positions and themselves: their keys and values are appended to {@code cache}, and new step i
+     * (absolute position past + i) sees keys 0 .. past + i. Equals the rows past .. past + tNew - 1
+     * of a causal forward over the whole prefix.
+     */
+    public Tensor forwardCached(Tensor x, KvCache.Entry cache) {
+        if (!batchFirst) {
+            throw new IllegalArgumentException("forwardCached needs a batch_first MultiheadAttention");
+        }
+        checkShapes(x, x, x);
+        int b = x.size(0);
+        int tNew = x.size(1);
+        int past = cache.length();
+        Tensor qh = heads(project(x, 0));
+        Tensor[] kv = cache.append(heads(project(x, 1)), heads(project(x, 2)));
+        int tk = past + tNew;
+        AttentionMask mask = AttentionMask.NONE;
+        if (tNew > 1) {
+            float[] m = new float[tNew * tk];
+            for (int i = 0; i < tNew; i++) {
+                for (int j = past + i + 1; j < tk; j++) {
+                    m[i * tk + j] = Float.NEGATIVE_INFINITY;
+                }
+            }
+            mask = AttentionMask.NONE.withAdditive(Tensor.of(m, tNew, tk));
+        }
+        float p = isTraining() ? dropout : 0f;
+        long callSeed = seed + calls * GOLDEN_GAMMA;
+        calls++;
+        Tensor attended = Attention.scaledDotProduct(qh, kv[0], kv[1], mask, p, callSeed);
+        Tensor merged = ShapeOps.reshape(ShapeOps.permute(attended, 0, 2, 1, 3), b, tNew, embedDim);
+        return recordOutput(outProj.forward(merged));
+    }
+
     /** Self-attention without masks: forward(x, x, x, NONE).output(). */
     public Tensor forward(Tensor x) {
         return forward(x, x, x, MhaOptions.NONE).output();

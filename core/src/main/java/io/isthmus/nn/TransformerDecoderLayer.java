@@ -71,6 +71,26 @@ public class TransformerDecoderLayer extends Module {
         return recordOutput(x);
     }
 
+    /**
+     * Incremental decoding: new target steps tgt: [B, tNew, E] with causal self-attention over the
+     * cached steps ({@link MultiheadAttention#forwardCached}) and cross-attention on memory;
+     * equals the last tNew rows of {@code forward(prefix, memory, CAUSAL, memoryMask)}.
+     */
+    public Tensor forwardCached(Tensor tgt, Tensor memory, KvCache.Entry cache, MhaOptions memoryMask) {
+        MhaOptions cross = (memoryMask == null ? MhaOptions.NONE : memoryMask).withNeedWeights(false);
+        Tensor x = tgt;
+        if (normFirst) {
+            x = Arithmetic.add(x, dropout1.forward(selfAttn.forwardCached(norm1.forward(x), cache)));
+            x = Arithmetic.add(x, dropout2.forward(multiheadAttn.forward(norm2.forward(x), memory, memory, cross).output()));
+            x = Arithmetic.add(x, dropout3.forward(FeedForwardBlock.apply(norm3.forward(x), linear1, linear2, dropout, activation)));
+        } else {
+            x = norm1.forward(Arithmetic.add(x, dropout1.forward(selfAttn.forwardCached(x, cache))));
+            x = norm2.forward(Arithmetic.add(x, dropout2.forward(multiheadAttn.forward(x, memory, memory, cross).output())));
+            x = norm3.forward(Arithmetic.add(x, dropout3.forward(FeedForwardBlock.apply(x, linear1, linear2, dropout, activation))));
+        }
+        return recordOutput(x);
+    }
+
     @Override
     public String describe() {
         return "activation=" + activation + (normFirst ? ", norm_first" : "");
