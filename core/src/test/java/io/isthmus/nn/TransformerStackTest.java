@@ -53,4 +53,19 @@ class TransformerStackTest {
         }
         assertArrayEquals(y.data(), dec.forward(x, m, MhaOptions.CAUSAL, null).data(), 1e-6f);
     }
+
+    @Test
+    void transformerIsEncoderThenDecoder() {
+        Transformer t = new Transformer(4, 2, 2, 1, 8, 0f, "relu", 1e-5, true, false, new SplittableRandom(4));
+        assertTrue(t.namedParameters().containsKey("encoder.layers.1.self_attn.in_proj_weight"));
+        assertTrue(t.namedParameters().containsKey("decoder.layers.0.multihead_attn.in_proj_bias"));
+        assertTrue(t.namedParameters().containsKey("encoder.norm.weight"));
+        assertTrue(t.namedParameters().containsKey("decoder.norm.bias"));
+        SplittableRandom r = new SplittableRandom(5);
+        Tensor src = Tensor.uniform(r, -1, 1, 2, 5, 4);
+        Tensor tgt = Tensor.uniform(r, -1, 1, 2, 3, 4);
+        Tensor memory = t.encoder().forward(src, null);
+        assertArrayEquals(t.decoder().forward(tgt, memory, MhaOptions.CAUSAL, null).data(),
+                t.forward(src, tgt, null, MhaOptions.CAUSAL, null).data(), 1e-6f);
+    }
 }
