@@ -127,6 +127,67 @@ public final class Sampling {
         return p;
     }
 
+    /**
+     * A token id drawn with top-k and then top-p (nucleus) filtering: of the softmax over the top
+     * k, keep the most probable tokens (ties by lower id) until their probability reaches
+     * {@code topP} (always at least the first), renormalize, and draw. topP 1 is
+     * {@link #sample(float[], double, int, RandomGenerator)} exactly (the same draws); temperature 0
+     * is the argmax.
+     *
+     * @param topP in (0, 1]
+     */
+    public static int sample(float[] logits, double temperature, int topK, double topP, RandomGenerator random) {
+        checkTopP(topP);
+        if (topP >= 1 || temperature == 0) {
+            return sample(logits, temperature, topK, random);
+        }
+        double[] p = probabilities(logits, temperature, topK, topP);
+        double u = random.nextDouble();
+        double cumulative = 0;
+        int last = -1;
+        for (int i = 0; i < p.length; i++) {
+            if (p[i] == 0) {
+                continue;
+            }
+            last = i;
+            cumulative += p[i];
+            if (u < cumulative) {
+                break;
+            }
+        }
+        return last;
+    }
+
+    /** The probabilities the top-p {@link #sample(float[], double, int, double, RandomGenerator)} draws from. */
+    public static double[] probabilities(float[] logits, double temperature, int topK, double topP) {
+        checkTopP(topP);
+        double[] p = probabilities(logits, temperature, topK);
+        if (topP >= 1) {
+            return p;
+        }
+        Integer[] order = new Integer[p.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> p[a] != p[b] ? Double.compare(p[b], p[a]) : Integer.compare(a, b));
+        double[] kept = new double[p.length];
+        double cumulative = 0;
+        for (int j = 0; j < order.length && cumulative < topP; j++) {
+            kept[order[j]] = p[order[j]];
+            cumulative += p[order[j]];
+        }
+        for (int i = 0; i < kept.length; i++) {
+            kept[i] /= cumulative;
+        }
+        return kept;
+    }
+
+    private static void checkTopP(double topP) {
+        if (!(topP > 0 && topP <= 1)) {
+            throw new IllegalArgumentException("sample: top-p must be in (0, 1], got " + topP);
+        }
+    }
+
     private static void check(float[] logits, double temperature, int topK) {
         if (!(temperature >= 0) || Double.isInfinite(temperature)) {
             throw new IllegalArgumentException("sample: temperature must be a finite number >= 0, got " + temperature);
