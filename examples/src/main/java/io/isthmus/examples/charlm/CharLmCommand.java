@@ -276,7 +276,7 @@ public final class CharLmCommand extends LanguageModelCommand {
     }
 
     @Override
-    protected TextGenerator restore(Map<String, Tensor> state) {
+    protected TextGenerator restore(Map<String, Tensor> state, Map<String, String> settings) {
         CharLm lm = CharLm.describedBy(state);
         lm.loadStateDict(state);
         return new CharSampler(lm);

@@ -45,7 +45,8 @@ import java.util.Map;
  *
  * <p>After training, samples at each {@code --temperature}, generated with the key/value cache
  * ({@link GptGenerator}, which also says how the context slides); {@code --generate FILE} samples
- * from a checkpoint without training (give the run's {@code --heads}: the weights do not say it).
+ * from a checkpoint without training (the heads, which the weights do not tell, are read from the
+ * model settings written beside the checkpoint).
  */
 @Command(name = "gpt", mixinStandardHelpOptions = true, sortOptions = false,
         defaultValueProvider = GptCommand.Defaults.class,
@@ -83,7 +84,8 @@ public final class GptCommand extends LanguageModelCommand {
         int dModel;
 
         @Option(names = "--heads", paramLabel = "H", defaultValue = "4",
-                description = "attention heads, dividing --d-model; with --generate, the trained model's "
+                description = "attention heads, dividing --d-model; --generate reads them from FILE"
+                        + LanguageModelCommand.SETTINGS_SUFFIX + " beside the checkpoint, else takes this "
                         + "(default: ${DEFAULT-VALUE})")
         int heads;
 
@@ -271,9 +273,23 @@ public final class GptCommand extends LanguageModelCommand {
         return extra;
     }
 
+    /** The heads: the weights do not tell them. */
     @Override
-    protected TextGenerator restore(Map<String, Tensor> state) {
-        Gpt gpt = Gpt.describedBy(state, options.heads);
+    protected Map<String, String> modelSettings() {
+        return Map.of("heads", Integer.toString(options.heads));
+    }
+
+    /** The model of the checkpoint, with the heads written beside it (else {@code --heads}). */
+    @Override
+    protected TextGenerator restore(Map<String, Tensor> state, Map<String, String> settings) {
+        int heads;
+        try {
+            heads = Integer.parseInt(settings.getOrDefault("heads", Integer.toString(options.heads)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("the model settings give heads " + settings.get("heads")
+                    + ", not a whole number", e);
+        }
+        Gpt gpt = Gpt.describedBy(state, heads);
         gpt.loadStateDict(state);
         return new GptGenerator(gpt);
     }

@@ -1,5 +1,7 @@
 package io.isthmus.examples.text;
 
+import com.google.gson.Gson;
+import com.google.gson.reflect.TypeToken;
 import io.isthmus.data.CharVocabulary;
 import io.isthmus.data.DataLoader;
 import io.isthmus.data.TextWindows;
@@ -46,6 +48,11 @@ public abstract class LanguageModelCommand extends EpochTrainerCommand {
     public static final String VOCABULARY_SUFFIX = ".vocab.json";
     /** The vocabulary in a {@code --checkpoint-dir} (for the best epochs' checkpoints). */
     public static final String DIR_VOCABULARY = "vocab.json";
+    /** The model's settings the weights do not tell (e.g. gpt's heads) beside a {@code --checkpoint FILE}. */
+    public static final String SETTINGS_SUFFIX = ".model.json";
+    /** The same in a {@code --checkpoint-dir}. */
+    public static final String DIR_SETTINGS = "model.json";
+    private static final Gson GSON = new Gson();
 
     @Option(names = "--steps", paramLabel = "N",
             description = "training steps (batches) in total, spread evenly over --epochs (then 1 by default)")
@@ -105,7 +112,15 @@ public abstract class LanguageModelCommand extends EpochTrainerCommand {
      *
      * @throws IllegalArgumentException when the state dict is not one of this command's models
      */
-    protected abstract TextGenerator restore(Map<String, Tensor> state);
+    protected abstract TextGenerator restore(Map<String, Tensor> state, Map<String, String> settings);
+
+    /**
+     * Settings of the model that its weights do not tell, written beside the checkpoints as
+     * JSON and given back to {@link #restore} (default none: no file).
+     */
+    protected Map<String, String> modelSettings() {
+        return Map.of();
+    }
 
     @Override
     protected int epochs() {
@@ -208,6 +223,24 @@ public abstract class LanguageModelCommand extends EpochTrainerCommand {
             } catch (IOException e) {
                 throw new ExampleFailure("cannot write the vocabulary " + file.toAbsolutePath() + ": " + e, e);
             }
+        }
+        Map<String, String> settings = modelSettings();
+        if (!settings.isEmpty()) {
+            List<Path> settingsFiles = new ArrayList<>();
+            if (checkpointFile() != null) {
+                settingsFiles.add(checkpointFile().resolveSibling(checkpointFile().getFileName() + SETTINGS_SUFFIX));
+            }
+            if (patience != null) {
+                settingsFiles.add(checkpointDir.resolve(DIR_SETTINGS));
+            }
+            for (Path file : settingsFiles) {
+                try {
+                    Files.writeString(file, GSON.toJson(settings));
+                } catch (IOException e) {
+                    throw new ExampleFailure("cannot write the model settings " + file.toAbsolutePath() + ": " + e, e);
+                }
+            }
+            files.addAll(settingsFiles);
         }
         return files;
     }
@@ -316,8 +349,9 @@ public abstract class LanguageModelCommand extends EpochTrainerCommand {
         options.start();
         Map<String, Tensor> state = readWeights(generate);
         TextGenerator model;
+        Map<String, String> settings = readSettings(generate);
         try {
-            model = restore(state);
+            model = restore(state, settings);
         } catch (IllegalArgumentException e) {
             throw new ExampleFailure("--generate " + generate + ": not a " + options.name() + " checkpoint: "
                     + e.getMessage(), e);
@@ -371,6 +405,23 @@ public abstract class LanguageModelCommand extends EpochTrainerCommand {
             }
         });
         return model;
+    }
+
+    /** FILE.model.json, else model.json in FILE's folder, else none (an empty map). */
+    private static Map<String, String> readSettings(Path checkpoint) {
+        for (Path candidate : List.of(checkpoint.resolveSibling(checkpoint.getFileName() + SETTINGS_SUFFIX),
+                checkpoint.resolveSibling(DIR_SETTINGS))) {
+            if (Files.isRegularFile(candidate)) {
+                try {
+                    Map<String, String> read = GSON.fromJson(Files.readString(candidate),
+                            new TypeToken<Map<String, String>>() { }.getType());
+                    return read == null ? Map.of() : read;
+                } catch (IOException | RuntimeException e) {
+                    throw new ExampleFailure("cannot read the model settings " + candidate + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return Map.of();
     }
 
     /** FILE.vocab.json, else vocab.json in FILE's folder. */
