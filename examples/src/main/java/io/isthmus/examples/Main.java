@@ -1,6 +1,7 @@
 package io.isthmus.examples;
 
 import io.isthmus.examples.charlm.CharLmCommand;
+import io.isthmus.examples.gpt.GptCommand;
 import io.isthmus.examples.cnn.Cifar10Command;
 import io.isthmus.examples.cnn.CnnCommand;
 import io.isthmus.examples.mlp.MlpCallbacksCommand;
@@ -16,7 +17,7 @@ import java.io.UncheckedIOException;
 @Command(name = "isthmus", mixinStandardHelpOptions = true, version = "Isthmus 0.1.0",
         description = "Isthmus examples: runnable demos and trainers.",
         subcommands = {MlpCommand.class, MlpCallbacksCommand.class, CnnCommand.class, Cifar10Command.class,
-                CharLmCommand.class, SeqMnistCommand.class, TimeSeriesCommand.class,
+                CharLmCommand.class, GptCommand.class, SeqMnistCommand.class, TimeSeriesCommand.class,
                 GemmDemo.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -4,13 +4,12 @@ import io.isthmus.data.Batch;
 import io.isthmus.data.CharVocabulary;
 import io.isthmus.data.DataLoader;
 import io.isthmus.data.TextStreams;
-import io.isthmus.data.TextWindows;
-import io.isthmus.examples.ExampleFailure;
-import io.isthmus.examples.common.BestEpoch;
-import io.isthmus.examples.common.EpochTrainerCommand;
 import io.isthmus.examples.common.TrainingOptions;
-import io.isthmus.examples.common.TrainingReport;
-import io.isthmus.io.SafeTensors;
+import io.isthmus.examples.text.CharCorpus;
+import io.isthmus.examples.text.LanguageModelCommand;
+import io.isthmus.examples.text.PerplexityLog;
+import io.isthmus.examples.text.TextGenerator;
+import io.isthmus.examples.text.Throughput;
 import io.isthmus.loss.CrossEntropyLoss;
 import io.isthmus.tensor.IndexTensor;
 import io.isthmus.tensor.Tensor;
@@ -24,17 +23,12 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * A character language model on Tiny Shakespeare, by default the W7 recipe of
@@ -48,73 +42,29 @@ import java.util.SplittableRandom;
  * Shakespeare); with {@code --stateful} it is one in-order pass over batch-size parallel
  * streams, the state carried from batch to batch and detached (truncated backprop through time).
  * After training, samples at each {@code --temperature}; {@code --generate FILE} samples from a
- * checkpoint without training, reading the vocabulary written beside it.
+ * checkpoint without training, reading the vocabulary written beside it (the options and flows it
+ * shares with {@code gpt} are {@link LanguageModelCommand}'s).
  */
 @Command(name = "char-lm", mixinStandardHelpOptions = true, sortOptions = false,
         defaultValueProvider = CharLmCommand.Defaults.class,
         description = "Train a character language model (LSTM or GRU) on a text, Tiny Shakespeare by default, and "
                 + "sample from it; or sample from a saved checkpoint (--generate).")
-public final class CharLmCommand extends EpochTrainerCommand {
+public final class CharLmCommand extends LanguageModelCommand {
 
     private static final int DEFAULT_EPOCHS = 5;
-    private static final String BEST_CHECKPOINT_NAME = "char-lm-{epoch:02d}-{val_loss:.4f}.safetensors";
-    /** The vocabulary beside a {@code --checkpoint FILE}: FILE + this suffix. */
-    static final String VOCABULARY_SUFFIX = ".vocab.json";
-    /** The vocabulary in a {@code --checkpoint-dir} (for the best epochs' checkpoints). */
-    static final String DIR_VOCABULARY = "vocab.json";
 
     @Mixin
     Options options;
 
     @Option(names = "--epochs", paramLabel = "N",
             description = "epochs in total; a resumed run continues up to this number (default: " + DEFAULT_EPOCHS
-                    + ", or 1 with --steps)")
+                    + ", or 1 with --steps; --steps 200 is W7's run)")
     Integer epochs;
-
-    @Option(names = "--steps", paramLabel = "N",
-            description = "training steps (batches) in total, spread evenly over --epochs; --steps 200 is W7's run")
-    Integer steps;
-
-    @Option(names = "--steps-per-epoch", paramLabel = "N",
-            description = "batches of random windows per epoch (default: about one pass over the training text, "
-                    + "(n - 1) / seq-len windows)")
-    Integer stepsPerEpoch;
 
     @Option(names = "--plot", paramLabel = "FILE", defaultValue = "reports/char-lm.png",
             description = "PNG with the loss and next-character accuracy curves (default: ${DEFAULT-VALUE})")
     Path plot;
 
-    @Option(names = "--patience", paramLabel = "N",
-            description = "stop when the validation loss has not improved for N epochs, checkpoint every improvement "
-                    + "(with the vocabulary as " + DIR_VOCABULARY + ") and end with the best epoch's weights "
-                    + "(default: train every epoch)")
-    Integer patience;
-
-    @Option(names = "--checkpoint-dir", paramLabel = "DIR", defaultValue = "checkpoints",
-            description = "with --patience, where the best epochs' checkpoints go, named " + BEST_CHECKPOINT_NAME
-                    + " (default: ${DEFAULT-VALUE})")
-    Path checkpointDir;
-
-    @Option(names = "--generate", paramLabel = "FILE",
-            description = "do not train: sample from this checkpoint (--checkpoint's file or a best-epoch one), with "
-                    + "the vocabulary written beside it (FILE" + VOCABULARY_SUFFIX + " or " + DIR_VOCABULARY + ")")
-    Path generate;
-
-    @Option(names = "--temperature", paramLabel = "T", split = ",", defaultValue = "0.5,1.0,1.5",
-            description = "one sample per temperature, comma-separated; 0 is the argmax (default: ${DEFAULT-VALUE})")
-    List<Double> temperatures;
-
-    @Option(names = "--prime", paramLabel = "TEXT",
-            description = "the text the samples continue (default: a newline, or the vocabulary's first character)")
-    String prime;
-
-    @Option(names = "--length", paramLabel = "N", defaultValue = "500",
-            description = "characters generated per sample (default: ${DEFAULT-VALUE})")
-    int length;
-
-    @Option(names = "--top-k", paramLabel = "K",
-            description = "draw only among the K most likely characters (default: all)")
-    Integer topK;
 
     /** The shared options and the model's and data's. */
     public static final class Options extends TrainingOptions {
@@ -197,6 +147,7 @@ public final class CharLmCommand extends EpochTrainerCommand {
         }
     }
 
+
     private CharCorpus corpus;
     private CharLm model;
     private Throughput throughput;
@@ -208,8 +159,23 @@ public final class CharLmCommand extends EpochTrainerCommand {
     }
 
     @Override
-    protected int epochs() {
-        return epochs != null ? epochs : steps != null ? 1 : DEFAULT_EPOCHS;
+    protected Integer epochsOption() {
+        return epochs;
+    }
+
+    @Override
+    protected int defaultEpochs() {
+        return DEFAULT_EPOCHS;
+    }
+
+    @Override
+    protected String windowOption() {
+        return "--seq-len";
+    }
+
+    @Override
+    protected String unit() {
+        return "chars";
     }
 
     @Override
@@ -218,40 +184,14 @@ public final class CharLmCommand extends EpochTrainerCommand {
     }
 
     @Override
-    protected BestEpoch bestEpoch() {
-        return patience == null ? null : new BestEpoch(patience, checkpointDir, BEST_CHECKPOINT_NAME);
-    }
-
-    @Override
     protected List<Callback> extraCallbacks() {
         return callbacks;
     }
 
     @Override
-    public Integer call() {
-        return generate == null ? super.call() : generateOnly();
-    }
-
-    private void validateSampling() {
-        options.require(length >= 1, "--length must be at least 1, got " + length);
-        options.require(topK == null || topK >= 1, "--top-k must be at least 1, got " + topK);
-        options.require(!temperatures.isEmpty(), "--temperature needs at least one value");
-        for (double t : temperatures) {
-            options.require(t >= 0 && Double.isFinite(t), "--temperature values must be finite and >= 0, got " + t);
-        }
-        options.require(prime == null || !prime.isEmpty(), "--prime must not be empty (leave it out for a newline)");
-    }
-
-    @Override
     protected Run prepare() {
         validateSampling();
-        options.require(patience == null || patience >= 0, "--patience must be at least 0, got " + patience);
-        options.require(steps == null || steps >= 1, "--steps must be at least 1, got " + steps);
-        options.require(stepsPerEpoch == null || stepsPerEpoch >= 1,
-                "--steps-per-epoch must be at least 1, got " + stepsPerEpoch);
-        options.require(steps == null || stepsPerEpoch == null, "give --steps (a total) or --steps-per-epoch, not both");
-        options.require(steps == null || steps % epochs() == 0,
-                "--steps " + steps + " does not spread evenly over --epochs " + epochs() + "; give a multiple");
+        validateSteps();
         options.require(!options.stateful || (steps == null && stepsPerEpoch == null),
                 "--stateful epochs are one in-order pass over the text: --steps and --steps-per-epoch do not apply");
         options.start();
@@ -265,31 +205,16 @@ public final class CharLmCommand extends EpochTrainerCommand {
         int[] validationIds = corpus.split().validation();
 
         DataLoader train;
-        int perEpoch;
         if (options.stateful) {
-            TextStreams streams = dataPart(() -> new TextStreams(trainIds, batch, seqLen), "training", trainIds.length);
+            TextStreams streams = dataPart(() -> new TextStreams(trainIds, batch, seqLen), options.data, "training",
+                    trainIds.length);
             train = streams.loader();
-            perEpoch = streams.batches();
         } else {
-            TextWindows windows = dataPart(() -> new TextWindows(trainIds, seqLen), "training", trainIds.length);
-            perEpoch = steps != null ? steps / epochs() : stepsPerEpoch != null ? stepsPerEpoch
-                    : Math.max(1, (trainIds.length - 1) / seqLen / batch);
-            if ((long) perEpoch * batch > windows.size()) {
-                throw new ExampleFailure(perEpoch + " steps of " + batch + " distinct windows per epoch need "
-                        + (long) perEpoch * batch + " window offsets, the training text of " + trainIds.length
-                        + " characters has " + windows.size() + "; train more epochs of fewer steps");
-            }
-            train = windows.randomBatches(batch, perEpoch * batch, options.seed());
+            train = trainWindows(options.data, trainIds, seqLen, batch);
         }
-        TextWindows validation = dataPart(() -> new TextWindows(validationIds, seqLen), "validation",
-                validationIds.length);
-        int validationBatches = Math.min(options.validationBatches, validation.size() / batch);
-        if (validationBatches == 0) {
-            throw new ExampleFailure("the validation text of " + validationIds.length + " characters has "
-                    + validation.size() + " windows of " + seqLen + ", fewer than one batch of " + batch
-                    + "; use a longer text, a smaller --batch-size or --seq-len, or a lower --train-fraction");
-        }
-        DataLoader evaluated = validation.randomBatches(batch, validationBatches * batch, options.seed() + 1);
+        int perEpoch = train.batchesPerEpoch();
+        DataLoader evaluated = validationWindows(options.data, validationIds, seqLen, batch, options.validationBatches);
+        int validationBatches = evaluated.batchesPerEpoch();
 
         options.seedWeights();
         model = new CharLm(options.cell, vocabulary.size(), options.embedding, options.hidden, options.layers,
@@ -308,7 +233,7 @@ public final class CharLmCommand extends EpochTrainerCommand {
         if (options.clipNorm > 0) {
             trainer.clipGradNorm(options.clipNorm);
         }
-        throughput = new Throughput((long) batch * seqLen);
+        throughput = new Throughput((long) batch * seqLen, Throughput.W7_WINDOW);
         callbacks.addAll(List.of(throughput, new PerplexityLog(), forward));
         List<Path> vocabularyFiles = saveVocabulary(vocabulary);
 
@@ -343,188 +268,17 @@ public final class CharLmCommand extends EpochTrainerCommand {
         return new Run(options.data, model.description(), trainer, train, evaluated, "validation", title, settings);
     }
 
-    /** The data part of {@code kind}, or a failure saying why the text is too short for it. */
-    private <T> T dataPart(java.util.function.Supplier<T> make, String kind, int characters) {
-        try {
-            return make.get();
-        } catch (IllegalArgumentException e) {
-            throw new ExampleFailure("the " + kind + " text of " + options.data + " (" + characters
-                    + " characters) is too short: " + e.getMessage()
-                    + "; use a longer text or a smaller --seq-len or --batch-size");
-        }
-    }
-
-    /** Writes the vocabulary beside the checkpoints this run writes, so --generate needs no corpus. */
-    private List<Path> saveVocabulary(CharVocabulary vocabulary) {
-        List<Path> files = new ArrayList<>();
-        if (checkpointFile() != null) {
-            files.add(besideCheckpoint(checkpointFile()));
-        }
-        if (patience != null) {
-            files.add(checkpointDir.resolve(DIR_VOCABULARY));
-        }
-        for (Path file : files) {
-            try {
-                vocabulary.save(file);
-            } catch (IOException e) {
-                throw new ExampleFailure("cannot write the vocabulary " + file.toAbsolutePath() + ": " + e, e);
-            }
-        }
-        return files;
-    }
-
-    static Path besideCheckpoint(Path checkpoint) {
-        return checkpoint.resolveSibling(checkpoint.getFileName() + VOCABULARY_SUFFIX);
-    }
-
-    private String primeText(CharVocabulary vocabulary) {
-        if (prime != null) {
-            return prime;
-        }
-        return vocabulary.contains('\n') ? "\n" : vocabulary.character(0);
-    }
-
-    private static void checkPrime(CharVocabulary vocabulary, String text, String where) {
-        try {
-            vocabulary.encode(text);
-        } catch (IllegalArgumentException e) {
-            throw new ExampleFailure("--prime: " + e.getMessage() + " (" + where + ")");
-        }
-    }
-
     @Override
     protected Map<String, Object> afterTraining(Run run, History history) {
-        Map<String, Object> extra = new LinkedHashMap<>();
-        List<Double> losses = history.get("val_loss");
-        List<Double> perplexities = losses.stream().map(Math::exp).toList();
-        double last = losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1);
-        System.out.printf(Locale.ROOT, "validation loss per epoch: %s nats/char (unigram baseline %.4f)%n",
-                format(losses), corpus.unigramLoss());
-        System.out.printf(Locale.ROOT, "validation perplexity per epoch: %s%n", format(perplexities));
-        double median = throughput.median();
-        double overall = throughput.overall();
-        double[] windows = throughput.windows();
-        if (windows.length == 0) {
-            System.out.printf(Locale.ROOT, "training: %.0f characters/s over all %d steps of this run (too few for a "
-                    + "window of %d steps after %d warm-up steps)%n", overall, throughput.steps(), Throughput.WINDOW,
-                    Throughput.WARM_UP);
-        } else {
-            System.out.printf(Locale.ROOT, "training: %.0f characters/s (median of %d windows of %d steps after %d "
-                            + "warm-up steps; %.0f over all %d steps of this run)%n", median, windows.length,
-                    Throughput.WINDOW, Throughput.WARM_UP, overall, throughput.steps());
-        }
-        extra.put("val_losses", losses);
-        extra.put("val_perplexities", perplexities);
-        extra.put("last_val_loss", last);
-        extra.put("last_val_perplexity", Math.exp(last));
-        extra.put("train_chars_per_sec", median);
-        extra.put("train_chars_per_sec_windows", windows);
-        extra.put("train_chars_per_sec_overall", overall);
-        extra.put("timed_steps", throughput.steps());
-        extra.putAll(sample(model, corpus.vocabulary(), primeText(corpus.vocabulary())));
+        Map<String, Object> extra = trainingFigures(history, corpus.unigramLoss(), throughput);
+        extra.putAll(sample(new CharSampler(model), corpus.vocabulary(), primeText(corpus.vocabulary())));
         return extra;
     }
 
-    /** Prints one sample per temperature and returns the report's record of them. */
-    private Map<String, Object> sample(CharLm lm, CharVocabulary vocabulary, String primeText) {
-        CharSampler sampler = new CharSampler(lm, vocabulary);
-        int k = topK == null ? Integer.MAX_VALUE : topK;
-        Map<String, String> samples = new LinkedHashMap<>();
-        for (double t : temperatures) {
-            // Each temperature from the same seed: one sample is reproducible without the others.
-            String text = sampler.generate(primeText, length, t, k, new SplittableRandom(options.seed()));
-            System.out.printf(Locale.ROOT, "--- sample, temperature %s%s, seed %d ---%n%s%s%n", t,
-                    topK == null ? "" : ", top-k " + topK, options.seed(), primeText, text);
-            samples.put(Double.toString(t), text);
-        }
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("prime", primeText);
-        record.put("sample_length", length);
-        record.put("sample_seed", options.seed());
-        record.put("top_k", topK);
-        record.put("samples", samples);
-        return record;
-    }
-
-    private static String format(List<Double> values) {
-        return values.stream().map(v -> String.format(Locale.ROOT, "%.4f", v)).toList().toString();
-    }
-
-    /** {@code --generate}: the model and vocabulary of a checkpoint, then the samples; no corpus is read. */
-    private int generateOnly() {
-        validateSampling();
-        options.require(checkpointFile() == null && patience == null && steps == null,
-                "--generate does not train: --checkpoint, --patience and --steps do not apply");
-        options.start();
-        Map<String, Tensor> state = readWeights(generate);
-        CharLm lm;
-        try {
-            lm = CharLm.describedBy(state);
-            lm.loadStateDict(state);
-        } catch (IllegalArgumentException e) {
-            throw new ExampleFailure("--generate " + generate + ": not a char-lm checkpoint: " + e.getMessage(), e);
-        }
-        Path vocabularyFile = findVocabulary(generate);
-        CharVocabulary vocabulary;
-        try {
-            vocabulary = CharVocabulary.load(vocabularyFile);
-        } catch (IOException e) {
-            throw new ExampleFailure("cannot read the vocabulary " + vocabularyFile + ": " + e.getMessage(), e);
-        }
-        if (vocabulary.size() != lm.vocabularySize()) {
-            throw new ExampleFailure("the vocabulary " + vocabularyFile + " has " + vocabulary.size()
-                    + " characters but the model in " + generate + " predicts " + lm.vocabularySize());
-        }
-        String primeText = primeText(vocabulary);
-        checkPrime(vocabulary, primeText, "the vocabulary " + vocabularyFile);
-        System.out.printf(Locale.ROOT, "%s: %s from %s, vocabulary %s (%d characters)%n", options.name(),
-                lm.description(), generate, vocabularyFile, vocabulary.size());
-        Map<String, Object> record = sample(lm, vocabulary, primeText);
-        if (options.report() != null) {
-            TrainingReport report = new TrainingReport().put("command", options.name())
-                    .put("generate", generate.toString()).put("model", lm.description())
-                    .put("vocabulary", vocabularyFile.toString());
-            record.forEach(report::put);
-            report.write(options.report());
-            System.out.println("report: " + options.report());
-        }
-        return 0;
-    }
-
-    /** The model's state dict from a training checkpoint ({@code model.*}) or a weights file. */
-    private static Map<String, Tensor> readWeights(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new ExampleFailure("--generate " + file + ": no such file (train with --checkpoint FILE to write one)");
-        }
-        Map<String, Tensor> all;
-        try {
-            all = SafeTensors.read(file).toTensors();
-        } catch (IOException | RuntimeException e) {
-            throw new ExampleFailure("--generate " + file + ": cannot read it as a checkpoint: " + e.getMessage(), e);
-        }
-        boolean checkpoint = all.keySet().stream().anyMatch(k -> k.startsWith("model."));
-        if (!checkpoint) {
-            return all;
-        }
-        Map<String, Tensor> model = new LinkedHashMap<>();
-        all.forEach((name, t) -> {
-            if (name.startsWith("model.")) {
-                model.put(name.substring("model.".length()), t);
-            }
-        });
-        return model;
-    }
-
-    /** FILE.vocab.json, else vocab.json in FILE's folder. */
-    private static Path findVocabulary(Path checkpoint) {
-        List<Path> candidates = Arrays.asList(besideCheckpoint(checkpoint), checkpoint.resolveSibling(DIR_VOCABULARY));
-        for (Path candidate : candidates) {
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
-        }
-        throw new ExampleFailure("no vocabulary beside the checkpoint " + checkpoint + ": looked for "
-                + candidates.get(0) + " and " + candidates.get(1) + " (char-lm writes one there when it trains with "
-                + "--checkpoint or --patience)", new NoSuchFileException(candidates.get(0).toString()));
+    @Override
+    protected TextGenerator restore(Map<String, Tensor> state, Map<String, String> settings) {
+        CharLm lm = CharLm.describedBy(state);
+        lm.loadStateDict(state);
+        return new CharSampler(lm);
     }
 }

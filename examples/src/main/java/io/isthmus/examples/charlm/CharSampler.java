@@ -1,7 +1,7 @@
 package io.isthmus.examples.charlm;
 
-import io.isthmus.data.CharVocabulary;
-import io.isthmus.sample.Sampling;
+import io.isthmus.examples.text.SamplingRule;
+import io.isthmus.examples.text.TextGenerator;
 import io.isthmus.tensor.IndexTensor;
 
 import java.util.Arrays;
@@ -9,49 +9,53 @@ import java.util.random.RandomGenerator;
 
 /**
  * Generates text from a {@link CharLm}: the prime runs through the model once, then each
- * character is drawn from the last logits (temperature, top-k: {@link Sampling}) and fed back as
- * a one-step sequence with the state the previous step left, so a sample of N characters costs
- * N one-step forwards whatever the prime's length. Runs in eval mode without a graph.
+ * character is drawn from the last logits ({@link SamplingRule}) and fed back as a one-step
+ * sequence with the state the previous step left, so a sample of N characters costs N one-step
+ * forwards whatever the prime's length. Runs in eval mode without a graph.
  */
-final class CharSampler {
+final class CharSampler implements TextGenerator {
 
     private final CharLm model;
-    private final CharVocabulary vocabulary;
 
-    CharSampler(CharLm model, CharVocabulary vocabulary) {
-        if (model.vocabularySize() != vocabulary.size()) {
-            throw new IllegalArgumentException("the model predicts " + model.vocabularySize()
-                    + " characters but the vocabulary has " + vocabulary.size());
-        }
+    CharSampler(CharLm model) {
         this.model = model;
-        this.vocabulary = vocabulary;
     }
 
-    /**
-     * {@code length} characters following {@code prime} (not repeated in the result).
-     *
-     * @throws IllegalArgumentException if the prime is empty or has a character outside the vocabulary
-     */
-    String generate(String prime, int length, double temperature, int topK, RandomGenerator random) {
-        if (prime.isEmpty()) {
+    @Override
+    public int vocabularySize() {
+        return model.vocabularySize();
+    }
+
+    @Override
+    public String description() {
+        return model.description();
+    }
+
+    @Override
+    public int[] generate(int[] prime, int length, SamplingRule rule, RandomGenerator random) {
+        if (prime.length == 0) {
             throw new IllegalArgumentException("the prime is empty; give at least one character");
         }
-        int[] primeIds = vocabulary.encode(prime);
-        int size = vocabulary.size();
+        int size = model.vocabularySize();
+        for (int i = 0; i < prime.length; i++) {
+            if (prime[i] < 0 || prime[i] >= size) {
+                throw new IllegalArgumentException("prime id " + prime[i] + " at position " + i
+                        + " is outside the vocabulary [0, " + size + ")");
+            }
+        }
         return model.inference(() -> {
-            CharLm.Step step = model.forward(IndexTensor.of(primeIds, primeIds.length, 1), null);
+            CharLm.Step step = model.forward(IndexTensor.of(prime, prime.length, 1), null);
             float[] logits = step.logits().data();
-            float[] last = Arrays.copyOfRange(logits, (primeIds.length - 1) * size, primeIds.length * size);
-            StringBuilder text = new StringBuilder(length);
+            float[] last = Arrays.copyOfRange(logits, (prime.length - 1) * size, prime.length * size);
+            int[] ids = new int[length];
             for (int i = 0; i < length; i++) {
-                int id = Sampling.sample(last, temperature, topK, random);
-                text.append(vocabulary.character(id));
+                ids[i] = rule.pick(last, random);
                 if (i + 1 < length) {
-                    step = model.forward(IndexTensor.of(new int[]{id}, 1, 1), step.state());
+                    step = model.forward(IndexTensor.of(new int[]{ids[i]}, 1, 1), step.state());
                     last = step.logits().data();
                 }
             }
-            return text.toString();
+            return ids;
         });
     }
 }

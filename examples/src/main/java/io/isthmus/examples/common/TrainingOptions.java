@@ -163,6 +163,16 @@ public abstract class TrainingOptions {
         return seed;
     }
 
+    /** The {@code --optimizer} chosen. */
+    public OptimizerChoice optimizerChoice() {
+        return optimizer;
+    }
+
+    /** The {@code --lr}. */
+    public double lr() {
+        return lr;
+    }
+
     /** The {@code --report} file, or null. */
     public Path report() {
         return report;

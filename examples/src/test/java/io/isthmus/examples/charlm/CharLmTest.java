@@ -1,6 +1,9 @@
 package io.isthmus.examples.charlm;
 
 import io.isthmus.data.CharVocabulary;
+import io.isthmus.examples.text.CharCorpus;
+import io.isthmus.examples.text.SamplingRule;
+import io.isthmus.examples.text.Throughput;
 import io.isthmus.tensor.IndexTensor;
 import io.isthmus.tensor.Seeds;
 import io.isthmus.tensor.Tensor;
@@ -91,8 +94,8 @@ class CharLmTest {
         CharLm lm = model(CharLm.Cell.LSTM, vocabulary.size(), 1);
         String prime = "gad";
         int length = 9;
-        String sampled = new CharSampler(lm, vocabulary).generate(prime, length, 0, Integer.MAX_VALUE,
-                new SplittableRandom(1));
+        String sampled = vocabulary.decode(new CharSampler(lm).generate(vocabulary.encode(prime), length,
+                SamplingRule.GREEDY, new SplittableRandom(1)));
         StringBuilder text = new StringBuilder(prime);
         for (int i = 0; i < length; i++) {
             int[] ids = vocabulary.encode(text.toString());
@@ -108,9 +111,11 @@ class CharLmTest {
         }
         assertEquals(text.substring(prime.length()), sampled);
         IllegalArgumentException unseen = assertThrows(IllegalArgumentException.class,
-                () -> new CharSampler(lm, vocabulary).generate("az", 3, 1, 5, new SplittableRandom(1)));
-        assertTrue(unseen.getMessage().contains("'z'") && unseen.getMessage().contains("position 1"),
+                () -> new CharSampler(lm).generate(new int[]{0, 13}, 3, new SamplingRule(1, 5), new SplittableRandom(1)));
+        assertTrue(unseen.getMessage().contains("13") && unseen.getMessage().contains("position 1"),
                 unseen.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> new CharSampler(lm).generate(new int[0], 3, SamplingRule.GREEDY, new SplittableRandom(1)));
     }
 
     @Test
@@ -170,13 +175,13 @@ class CharLmTest {
 
     @Test
     void throughputCountsFullWindowsAfterTheWarmUp() {
-        Throughput meter = new Throughput(6400);
+        Throughput meter = new Throughput(6400, Throughput.W7_WINDOW);
         Trainer none = null;
         meter.onEpochBegin(none, 0);
-        for (int s = 0; s < Throughput.WARM_UP + 2 * Throughput.WINDOW + 7; s++) {
+        for (int s = 0; s < Throughput.WARM_UP + 2 * Throughput.W7_WINDOW + 7; s++) {
             meter.onBatchEnd(none, 0, s, Map.of());
         }
-        assertEquals(Throughput.WARM_UP + 2 * Throughput.WINDOW + 7, meter.steps());
+        assertEquals(Throughput.WARM_UP + 2 * Throughput.W7_WINDOW + 7, meter.steps());
         assertEquals(2, meter.windows().length);
         assertTrue(meter.median() > 0 && meter.overall() > 0);
     }

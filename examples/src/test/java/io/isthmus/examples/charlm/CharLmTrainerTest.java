@@ -4,6 +4,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.isthmus.data.CharVocabulary;
 import io.isthmus.examples.Commands.Result;
+import io.isthmus.examples.text.CharCorpus;
+import io.isthmus.examples.text.LanguageModelCommand;
 import io.isthmus.io.SafeTensors;
 import io.isthmus.io.StoredTensor;
 import io.isthmus.testing.SharedFolders;
@@ -136,7 +138,7 @@ class CharLmTrainerTest {
         // 90,000 characters in 32 streams of 2,812, 56 windows of 50 each.
         assertEquals(56, json.get("steps_per_epoch").getAsInt());
         assertEquals(2, json.getAsJsonArray("val_losses").size());
-        assertTrue(Files.isRegularFile(dir.resolve(CharLmCommand.DIR_VOCABULARY)));
+        assertTrue(Files.isRegularFile(dir.resolve(LanguageModelCommand.DIR_VOCABULARY)));
         Path best = Path.of(json.get("best_checkpoint").getAsString());
         assertTrue(Files.isRegularFile(best), best + " was not written");
         // Temperature 0 is the argmax: the same text as the trained run's own greedy sample.

@@ -1,4 +1,4 @@
-package io.isthmus.examples.charlm;
+package io.isthmus.examples.text;
 
 import io.isthmus.data.CharVocabulary;
 import io.isthmus.data.DataFormatException;
@@ -11,19 +11,20 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * A text corpus for {@code char-lm}: its characters' vocabulary (the sorted distinct characters,
- * as W7's {@code sorted(set(text))}) and its ids split in text order, the first
- * {@code trainFraction} for training and the rest for validation (W7: 0.9).
+ * A text corpus for the character models ({@code char-lm}, {@code gpt}): its characters'
+ * vocabulary (the sorted distinct characters, as W7's and W8's {@code sorted(set(text))}) and its
+ * ids split in text order, the first {@code trainFraction} for training and the rest for
+ * validation (W7, W8: 0.9).
  */
-record CharCorpus(Path file, CharVocabulary vocabulary, TextSplit split) {
+public record CharCorpus(Path file, CharVocabulary vocabulary, TextSplit split) {
 
-    /** Where {@code char-lm} looks without {@code --data}: relative to the working directory. */
-    static final String DEFAULT_FILE = "data/tinyshakespeare/input.txt";
-    static final String SOURCE =
+    /** Where the character models look without {@code --data}: relative to the working directory. */
+    public static final String DEFAULT_FILE = "data/tinyshakespeare/input.txt";
+    public static final String SOURCE =
             "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt";
 
     /** Reads and splits {@code file}; fails with where it looked and how to get the text. */
-    static CharCorpus load(Path file, double trainFraction) {
+    public static CharCorpus load(Path file, double trainFraction) {
         String text;
         try {
             text = TextFile.read(file);
@@ -51,7 +52,7 @@ record CharCorpus(Path file, CharVocabulary vocabulary, TextSplit split) {
      * validation characters under the training characters' frequencies (add-one smoothed, so a
      * character absent from the training part costs a finite amount).
      */
-    double unigramLoss() {
+    public double unigramLoss() {
         int size = vocabulary.size();
         double[] counts = new double[size];
         for (int id : split.train()) {

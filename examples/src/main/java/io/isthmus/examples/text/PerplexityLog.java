@@ -1,4 +1,4 @@
-package io.isthmus.examples.charlm;
+package io.isthmus.examples.text;
 
 import io.isthmus.train.Callback;
 import io.isthmus.train.Trainer;
@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** After each epoch, the validation loss as a perplexity (exp of the mean loss in nats per character). */
-final class PerplexityLog implements Callback {
+public final class PerplexityLog implements Callback {
 
     @Override
     public void onEpochEnd(Trainer trainer, int epoch, Map<String, Double> logs) {
