@@ -19,8 +19,8 @@ import java.util.Map;
  *   logits = head(ln(h))                      [B, T, V]
  * </pre>
  * Positions run from 0 to {@code context - 1}: a sequence is at most {@code context} tokens.
- * {@link #forward(IndexTensor, Cache)} continues a sequence whose earlier tokens' keys and values
- * a {@link Cache} holds, for generation one token at a time.
+ * {@link #forward(IndexTensor, KvCache)} continues a sequence whose earlier tokens' keys and values
+ * a {@link KvCache} holds, for generation one token at a time.
  */
 public final class Gpt extends Module {
 
@@ -33,7 +33,7 @@ public final class Gpt extends Module {
     private final Embedding tok;
     private final Embedding pos;
     private final List<GptBlock> blocks = new ArrayList<>();
-    private final GptBlock.Norm ln;
+    private final LayerNorm ln;
     private final Linear head;
     private final Dropout embeddingDropout;
 
@@ -64,7 +64,7 @@ public final class Gpt extends Module {
             stack.add(block);
         }
         registerModule("blocks", stack);
-        this.ln = registerModule("ln", new GptBlock.Norm(dModel));
+        this.ln = registerModule("ln", new LayerNorm(dModel));
         this.head = registerModule("head", new Linear(dModel, vocabularySize));
         this.embeddingDropout = new Dropout(dropout);
     }
@@ -109,7 +109,7 @@ public final class Gpt extends Module {
      *
      * @throws IllegalArgumentException when ids is not [B, t] or the sequence would pass the context
      */
-    public Tensor forward(IndexTensor ids, Cache cache) {
+    public Tensor forward(IndexTensor ids, KvCache cache) {
         if (ids.dim() != 2 || ids.shape()[1] < 1) {
             throw new IllegalArgumentException("Gpt expects ids [B, T] with T >= 1, got " + Shape.str(ids.shape()));
         }
@@ -125,34 +125,14 @@ public final class Gpt extends Module {
         }
         Tensor h = embeddingDropout.forward(tok.forward(ids).add(pos.forward(IndexTensor.of(positions, steps))));
         for (int i = 0; i < blocks.size(); i++) {
-            h = blocks.get(i).forward(h, cache == null ? null : cache.blocks.get(i));
-        }
-        if (cache != null) {
-            cache.length += steps;
+            h = blocks.get(i).forward(h, cache == null ? null : cache.layer(i));
         }
         return recordOutput(head.forward(ln.forward(h)));
     }
 
-    /** An empty cache for {@link #forward(IndexTensor, Cache)}. */
-    public Cache newCache() {
-        return new Cache(blocks);
-    }
-
-    /** The keys and values of every block for the tokens seen so far. */
-    public static final class Cache {
-        private final List<GptBlock.Cache> blocks = new ArrayList<>();
-        private int length;
-
-        private Cache(List<GptBlock> of) {
-            for (GptBlock block : of) {
-                blocks.add(block.newCache());
-            }
-        }
-
-        /** Tokens held. */
-        public int length() {
-            return length;
-        }
+    /** An empty cache for {@link #forward(IndexTensor, KvCache)}, one entry per block. */
+    public KvCache newCache() {
+        return new KvCache(blocks.size());
     }
 
     public int vocabularySize() {

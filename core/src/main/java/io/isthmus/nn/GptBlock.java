@@ -1,13 +1,13 @@
 package io.isthmus.nn;
 
+import io.isthmus.ops.Attention;
 import io.isthmus.ops.AttentionHeads;
-import io.isthmus.ops.MatMul;
+import io.isthmus.ops.AttentionMask;
 import io.isthmus.tensor.Seeds;
 import io.isthmus.tensor.Shape;
 import io.isthmus.tensor.Tensor;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * A pre-norm GPT decoder block with the names of the W8 script's {@code Block}
@@ -17,11 +17,10 @@ import java.util.SplittableRandom;
  *   x = x + drop(fc2(GELU(fc1(ln2(x)))))                   E -> ff -> E, exact (erf) GELU
  * </pre>
  * x: [B, T, E] -> [B, T, E]. Attention is causal, scaled by 1/sqrt(d), with dropout on the
- * probabilities in training. {@link #forward(Tensor, Cache)} runs new tokens against the keys and
- * values of the tokens before them, kept in a {@link Cache}, for generation one token at a time.
- *
- * <p>The attention is composed from matrix products and a softmax (the T x T scores are
- * materialized); the layer norm is composed from reductions.
+ * probabilities in training, on the fused {@link Attention#scaledDotProduct} (no T x T matrix is
+ * kept); the norms are {@link LayerNorm}. {@link #forward(Tensor, KvCache.Entry)} runs new tokens
+ * against the keys and values of the tokens before them, kept in a {@link KvCache}, for generation
+ * one token at a time.
  */
 public final class GptBlock extends Layer implements RandomState {
 
@@ -30,10 +29,10 @@ public final class GptBlock extends Layer implements RandomState {
     private final int dModel;
     private final int heads;
     private final float attentionDropout;
-    private final Norm ln1;
+    private final LayerNorm ln1;
     private final Linear qkv;
     private final Linear proj;
-    private final Norm ln2;
+    private final LayerNorm ln2;
     private final Linear fc1;
     private final Linear fc2;
     private final GELU gelu = new GELU();
@@ -58,10 +57,10 @@ public final class GptBlock extends Layer implements RandomState {
         this.dModel = dModel;
         this.heads = heads;
         this.attentionDropout = dropout;
-        this.ln1 = registerModule("ln1", new Norm(dModel));
+        this.ln1 = registerModule("ln1", new LayerNorm(dModel));
         this.qkv = registerModule("qkv", new Linear(dModel, 3 * dModel));
         this.proj = registerModule("proj", new Linear(dModel, dModel));
-        this.ln2 = registerModule("ln2", new Norm(dModel));
+        this.ln2 = registerModule("ln2", new LayerNorm(dModel));
         this.fc1 = registerModule("fc1", new Linear(dModel, ff));
         this.fc2 = registerModule("fc2", new Linear(ff, dModel));
         this.residualDropout = new Dropout(dropout);
@@ -78,50 +77,20 @@ public final class GptBlock extends Layer implements RandomState {
      * cache, the tokens start the sequence) -> [B, t, E]; their keys and values are appended to
      * the cache.
      */
-    public Tensor forward(Tensor x, Cache cache) {
+    public Tensor forward(Tensor x, KvCache.Entry cache) {
         if (x.dim() != 3 || x.size(2) != dModel) {
             throw new IllegalArgumentException("GptBlock expects x [B, T, " + dModel + "], got " + Shape.str(x.shape()));
         }
         Tensor[] parts = AttentionHeads.split(qkv.forward(ln1.forward(x)), 3, heads);
-        Tensor k = parts[1];
-        Tensor v = parts[2];
-        if (cache != null) {
-            cache.append(k, v);
-            k = cache.keys();
-            v = cache.values();
-        }
-        Tensor attended = AttentionHeads.merge(attend(parts[0], k, v));
+        Tensor[] kv = cache == null ? new Tensor[]{parts[1], parts[2]} : cache.append(parts[1], parts[2]);
+        // Causal is aligned to the last key: with a cache, new token i sees the cached ones and itself.
+        float p = isTraining() ? attentionDropout : 0f;
+        long callSeed = seed + calls * GOLDEN_GAMMA;
+        calls++;
+        Tensor attended = AttentionHeads.merge(
+                Attention.scaledDotProduct(parts[0], kv[0], kv[1], AttentionMask.CAUSAL, p, callSeed));
         Tensor h = x.add(residualDropout.forward(proj.forward(attended)));
         return h.add(residualDropout.forward(fc2.forward(gelu.forward(fc1.forward(ln2.forward(h))))));
-    }
-
-    /**
-     * Causal attention of q [B, h, Tq, d] on k, v [B, h, Tk, d] (Tk &gt;= Tq; query i is token
-     * Tk - Tq + i and sees keys 0 .. Tk - Tq + i) -> [B, h, Tq, d].
-     */
-    private Tensor attend(Tensor q, Tensor k, Tensor v) {
-        int tq = q.size(2);
-        int tk = k.size(2);
-        float scale = (float) (1 / Math.sqrt(q.size(3)));
-        Tensor scores = MatMul.matmul(q, false, k, true).mul(scale);
-        if (tk > 1) {
-            scores = scores.add(causalMask(tq, tk));
-        }
-        Tensor p = scores.softmax(3);
-        if (isTraining() && attentionDropout > 0f) {
-            p = io.isthmus.ops.Dropout.dropout(p, attentionDropout, new SplittableRandom(seed + calls * GOLDEN_GAMMA));
-            calls++;
-        }
-        return p.matmul(v);
-    }
-
-    /** [Tq, Tk]: 0 where query i may see key j (j &lt;= i + Tk - Tq), -infinity elsewhere. */
-    private static Tensor causalMask(int tq, int tk) {
-        float[] mask = new float[tq * tk];
-        for (int i = 0; i < tq; i++) {
-            Arrays.fill(mask, i * tk + i + tk - tq + 1, (i + 1) * tk, Float.NEGATIVE_INFINITY);
-        }
-        return Tensor.of(mask, tq, tk);
     }
 
     /** {seed, calls} of the attention dropout, then the residual dropout's. */
@@ -157,67 +126,5 @@ public final class GptBlock extends Layer implements RandomState {
     @Override
     public String describe() {
         return "d_model=" + dModel + ", heads=" + heads + ", ff=" + ff();
-    }
-
-    /** A new empty cache for this block. */
-    public Cache newCache() {
-        return new Cache();
-    }
-
-    /** The keys and values [B, h, n, d] of the n tokens a block has seen so far (no graph is kept). */
-    public static final class Cache {
-        private Tensor keys;
-        private Tensor values;
-
-        void append(Tensor k, Tensor v) {
-            keys = keys == null ? k.detach() : Tensor.concat(2, keys, k.detach());
-            values = values == null ? v.detach() : Tensor.concat(2, values, v.detach());
-        }
-
-        Tensor keys() {
-            return keys;
-        }
-
-        Tensor values() {
-            return values;
-        }
-
-        /** Tokens held. */
-        public int length() {
-            return keys == null ? 0 : keys.size(2);
-        }
-    }
-
-    /**
-     * Layer norm over the last axis, PyTorch's {@code nn.LayerNorm(E)} (eps 1e-5, {@code weight}
-     * 1 and {@code bias} 0 at first), composed from reductions: x: [..., E] -> [..., E].
-     */
-    public static final class Norm extends Layer {
-        private static final float EPS = 1e-5f;
-        private final int size;
-        private final Tensor weight;
-        private final Tensor bias;
-
-        public Norm(int size) {
-            this.size = size;
-            this.weight = registerParameter("weight", Tensor.ones(size));
-            this.bias = registerParameter("bias", Tensor.zeros(size));
-        }
-
-        @Override
-        protected Tensor compute(Tensor x) {
-            if (x.dim() < 1 || x.size(x.dim() - 1) != size) {
-                throw new IllegalArgumentException("layer norm of " + size + " features got " + Shape.str(x.shape()));
-            }
-            int last = x.dim() - 1;
-            Tensor centered = x.sub(x.mean(last, true));
-            Tensor variance = centered.mul(centered).mean(last, true);
-            return centered.div(variance.add(EPS).sqrt()).mul(weight).add(bias);
-        }
-
-        @Override
-        public String describe() {
-            return "(" + size + ",)";
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.isthmus.nn;
 
 import io.isthmus.ops.Attention;
+import io.isthmus.ops.AttentionHeads;
 import io.isthmus.ops.AttentionMask;
 import io.isthmus.ops.ShapeOps;
 import io.isthmus.ops.Views;
@@ -68,15 +69,26 @@ public class MultiheadAttention extends Module {
         int b = q.size(0);
         int tq = q.size(1);
         int tk = k.size(1);
-        Tensor qh = heads(project(q, 0));
-        Tensor kh = heads(project(k, 1));
-        Tensor vh = heads(project(v, 2));
+        Tensor qh;
+        Tensor kh;
+        Tensor vh;
+        if (q == k && k == v) {
+            // Self-attention: one product with the whole in_proj, cut straight into heads.
+            Tensor[] qkv = AttentionHeads.split(io.isthmus.ops.Linear.linear(q, inProjWeight, inProjBias), 3, numHeads);
+            qh = qkv[0];
+            kh = qkv[1];
+            vh = qkv[2];
+        } else {
+            qh = heads(project(q, 0));
+            kh = heads(project(k, 1));
+            vh = heads(project(v, 2));
+        }
         AttentionMask mask = mask(o, b, tq, tk);
         float p = isTraining() ? dropout : 0f;
         long callSeed = seed + calls * GOLDEN_GAMMA;
         calls++;
         Tensor attended = Attention.scaledDotProduct(qh, kh, vh, mask, p, callSeed);
-        Tensor merged = ShapeOps.reshape(ShapeOps.permute(attended, 0, 2, 1, 3), b, tq, embedDim);
+        Tensor merged = AttentionHeads.merge(attended);
         Tensor out = outProj.forward(merged);
         if (!batchFirst) {
             out = ShapeOps.transpose(out, 0, 1);
@@ -96,27 +108,15 @@ public class MultiheadAttention extends Module {
             throw new IllegalArgumentException("forwardCached needs a batch_first MultiheadAttention");
         }
         checkShapes(x, x, x);
-        int b = x.size(0);
-        int tNew = x.size(1);
-        int past = cache.length();
-        Tensor qh = heads(project(x, 0));
-        Tensor[] kv = cache.append(heads(project(x, 1)), heads(project(x, 2)));
-        int tk = past + tNew;
-        AttentionMask mask = AttentionMask.NONE;
-        if (tNew > 1) {
-            float[] m = new float[tNew * tk];
-            for (int i = 0; i < tNew; i++) {
-                for (int j = past + i + 1; j < tk; j++) {
-                    m[i * tk + j] = Float.NEGATIVE_INFINITY;
-                }
-            }
-            mask = AttentionMask.NONE.withAdditive(Tensor.of(m, tNew, tk));
-        }
+        Tensor[] qkv = AttentionHeads.split(io.isthmus.ops.Linear.linear(x, inProjWeight, inProjBias), 3, numHeads);
+        Tensor qh = qkv[0];
+        Tensor[] kv = cache.append(qkv[1], qkv[2]);
+        // Causal masks align to the last key: new step i sees keys 0 .. past + i.
         float p = isTraining() ? dropout : 0f;
         long callSeed = seed + calls * GOLDEN_GAMMA;
         calls++;
-        Tensor attended = Attention.scaledDotProduct(qh, kv[0], kv[1], mask, p, callSeed);
-        Tensor merged = ShapeOps.reshape(ShapeOps.permute(attended, 0, 2, 1, 3), b, tNew, embedDim);
+        Tensor attended = Attention.scaledDotProduct(qh, kv[0], kv[1], AttentionMask.CAUSAL, p, callSeed);
+        Tensor merged = AttentionHeads.merge(attended);
         return recordOutput(outProj.forward(merged));
     }
 
@@ -153,7 +153,7 @@ public class MultiheadAttention extends Module {
 
     /** [B, T, E] -> [B, h, T, E/h]. */
     private Tensor heads(Tensor x) {
-        return ShapeOps.permute(ShapeOps.reshape(x, x.size(0), x.size(1), numHeads, embedDim / numHeads), 0, 2, 1, 3);
+        return AttentionHeads.split(x, 1, numHeads)[0];
     }
 
     private AttentionMask mask(MhaOptions o, int b, int tq, int tk) {
@@ -199,7 +199,7 @@ public class MultiheadAttention extends Module {
                     double max = Double.NEGATIVE_INFINITY;
                     for (int j = 0; j < tk; j++) {
                         double s = Double.NEGATIVE_INFINITY;
-                        boolean visible = !(mask.causal() && j > i)
+                        boolean visible = !(mask.causal() && j > i + tk - tq)
                                 && (mask.keyPadding() == null || mask.keyPadding().data()[bi * tk + j] == 0);
                         if (visible) {
                             s = 0;

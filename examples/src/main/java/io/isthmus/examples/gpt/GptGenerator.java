@@ -3,6 +3,7 @@ package io.isthmus.examples.gpt;
 import io.isthmus.examples.text.SamplingRule;
 import io.isthmus.examples.text.TextGenerator;
 import io.isthmus.nn.Gpt;
+import io.isthmus.nn.KvCache;
 import io.isthmus.tensor.IndexTensor;
 
 import java.util.Arrays;
@@ -58,7 +59,7 @@ final class GptGenerator implements TextGenerator {
         int[] text = Arrays.copyOf(prime, prime.length + length);
         return model.inference(() -> {
             int from = Math.max(0, prime.length - context);
-            Gpt.Cache cache = model.newCache();
+            KvCache cache = model.newCache();
             float[] last = lastRow(model.forward(window(text, from, prime.length), cache).data(), size);
             for (int i = 0; i < length; i++) {
                 int n = prime.length + i;

@@ -33,7 +33,7 @@ import java.util.function.Supplier;
  * {@link EpochTrainerCommand}'s loop: training by steps ({@code --steps}, {@code --steps-per-epoch})
  * on windows at random offsets, early stopping ({@code --patience}), the vocabulary written beside
  * every checkpoint so that {@code --generate FILE} samples from a checkpoint without the corpus,
- * the sampling options ({@code --temperature}, {@code --prime}, {@code --length}, {@code --top-k}),
+ * the sampling options ({@code --temperature}, {@code --prime}, {@code --length}, {@code --top-k}, {@code --top-p}),
  * and the report's language-model figures: validation loss and perplexity per epoch, training
  * tokens per second (median of windows after a warm-up, as the PyTorch anchors measure it), the
  * samples and the generation speed.
@@ -95,6 +95,11 @@ public abstract class LanguageModelCommand extends EpochTrainerCommand {
             description = "draw only among the K most likely characters (default: all)")
     protected Integer topK;
 
+    @Option(names = "--top-p", paramLabel = "P", defaultValue = "1",
+            description = "draw only among the most likely characters whose probabilities add up to P, "
+                    + "nucleus sampling (default: ${DEFAULT-VALUE}, all)")
+    protected double topP;
+
     /** The subclass's {@code --epochs}, or null when not given. */
     protected abstract Integer epochsOption();
 
@@ -144,6 +149,7 @@ public abstract class LanguageModelCommand extends EpochTrainerCommand {
         TrainingOptions options = options();
         options.require(length >= 1, "--length must be at least 1, got " + length);
         options.require(topK == null || topK >= 1, "--top-k must be at least 1, got " + topK);
+        options.require(topP > 0 && topP <= 1, "--top-p must be in (0, 1], got " + topP);
         options.require(!temperatures.isEmpty(), "--temperature needs at least one value");
         for (double t : temperatures) {
             options.require(t >= 0 && Double.isFinite(t), "--temperature values must be finite and >= 0, got " + t);
@@ -317,7 +323,7 @@ public abstract class LanguageModelCommand extends EpochTrainerCommand {
         long nanos = 0;
         long generated = 0;
         for (double t : temperatures) {
-            SamplingRule rule = new SamplingRule(t, k);
+            SamplingRule rule = new SamplingRule(t, k, topP);
             long start = System.nanoTime();
             int[] ids = generator.generate(primeIds, length, rule, new SplittableRandom(options().seed()));
             nanos += System.nanoTime() - start;
@@ -335,6 +341,7 @@ public abstract class LanguageModelCommand extends EpochTrainerCommand {
         record.put("sample_length", length);
         record.put("sample_seed", options().seed());
         record.put("top_k", topK);
+        record.put("top_p", topP);
         record.put("samples", samples);
         record.put("generation_" + unit() + "_per_sec", perSecond);
         return record;

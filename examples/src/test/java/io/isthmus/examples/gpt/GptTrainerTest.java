@@ -91,6 +91,13 @@ class GptTrainerTest {
         JsonObject greedy = generated(checkpoint, "0", "42", "\n", "60");
         assertEquals(samples.get("0.0").getAsString(), greedy.getAsJsonObject("samples").get("0.0").getAsString(),
                 "--generate's greedy sample should be the trained run's");
+        // A nucleus this small keeps only the most likely character: top-p sampling at temperature 1 is greedy.
+        Path nucleusReport = work.resolve("nucleus.json");
+        Result nucleus = run("gpt", "--generate", checkpoint.toString(), "--threads", "1", "--length", "60",
+                "--temperature", "1", "--top-p", "1e-6", "--seed", "3", "--prime", "\n", "--report", nucleusReport.toString());
+        assertEquals(0, nucleus.exit(), nucleus.err());
+        assertEquals(samples.get("0.0").getAsString(),
+                json(nucleusReport).getAsJsonObject("samples").get("1.0").getAsString());
         String first = generated(checkpoint, "1", "7", "ROMEO:", "300").getAsJsonObject("samples").get("1.0").getAsString();
         String again = generated(checkpoint, "1", "7", "ROMEO:", "300").getAsJsonObject("samples").get("1.0").getAsString();
         String other = generated(checkpoint, "1", "8", "ROMEO:", "300").getAsJsonObject("samples").get("1.0").getAsString();
@@ -159,5 +166,7 @@ class GptTrainerTest {
         assertEquals(2, run(small("--temperature", "-1")).exit());
         assertEquals(2, run(small("--steps", "5", "--epochs", "2")).exit());
         assertEquals(2, run(small("--top-k", "0")).exit());
+        assertEquals(2, run(small("--top-p", "0")).exit());
+        assertEquals(2, run(small("--top-p", "1.5")).exit());
     }
 }
