@@ -36,7 +36,7 @@ public abstract class AttentionKernel {
     }
 
     private static final class Holder {
-        static final AttentionKernel FAST = new FastAttention();
+        static final AttentionKernel FAST = new FastAttention(Kernels.elementwise());
         static final AttentionKernel SCALAR = new ScalarAttention();
         static final AttentionKernel SELECTED = Kernels.backend() == Backend.REFERENCE ? SCALAR : FAST;
     }

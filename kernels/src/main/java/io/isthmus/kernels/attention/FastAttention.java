@@ -1,6 +1,7 @@
 package io.isthmus.kernels.attention;
 
 import io.isthmus.kernels.Threads;
+import io.isthmus.kernels.elementwise.Elementwise;
 
 import java.util.Arrays;
 
@@ -17,6 +18,13 @@ import java.util.Arrays;
 final class FastAttention extends AttentionKernel {
 
     private static final int KEY_BLOCK = 64;
+
+    /** The q.k dot products and the rank-1 updates of the accumulators run on its vector lanes. */
+    private final Elementwise ew;
+
+    FastAttention(Elementwise ew) {
+        this.ew = ew;
+    }
 
     @Override
     public String name() {
@@ -92,16 +100,12 @@ final class FastAttention extends AttentionKernel {
     }
 
     /** The scaled, masked score of query row qRow against key row kRow; -infinity when hidden. */
-    private static float score(float[] q, int qRow, float[] k, int kRow, int d, float scale, AttentionMasks masks,
+    private float score(float[] q, int qRow, float[] k, int kRow, int d, float scale, AttentionMasks masks,
                                int addRow, int b, int tk, int j) {
         if (masks.keyPadding() != null && masks.keyPadding()[b * tk + j] != 0) {
             return Float.NEGATIVE_INFINITY;
         }
-        float dot = 0f;
-        for (int c = 0; c < d; c++) {
-            dot += q[qRow + c] * k[kRow + c];
-        }
-        float sc = dot * scale;
+        float sc = ew.dot(q, qRow, k, kRow, d) * scale;
         return addRow < 0 ? sc : sc + masks.additive()[addRow + j];
     }
 
@@ -132,10 +136,7 @@ final class FastAttention extends AttentionKernel {
                 int oRow = (bh * tq + i) * dv;
                 int limit = masks.keyLimit(i, tq, tk);
                 int addRow = masks.additive() == null ? -1 : masks.additiveRow(bb, hh, i, tq, tk);
-                float rowDot = 0f; // rowsum(dO * O) = sum_j P_ij dP_ij
-                for (int c = 0; c < dv; c++) {
-                    rowDot += dOut[oRow + c] * out[oRow + c];
-                }
+                float rowDot = ew.dot(dOut, oRow, out, oRow, dv); // rowsum(dO * O) = sum_j P_ij dP_ij
                 for (int j = 0; j < limit; j++) {
                     int kRow = (bh * tk + j) * d;
                     int vRow = (bh * tk + j) * dv;
@@ -151,25 +152,17 @@ final class FastAttention extends AttentionKernel {
                     }
                     float dp = 0f;
                     if (factor != 0f) {
-                        float pd = p * factor;
-                        for (int c = 0; c < dv; c++) {
-                            dp += dOut[oRow + c] * v[vRow + c];
-                            if (dvOut != null) {
-                                dvOut[vRow + c] += pd * dOut[oRow + c];
-                            }
+                        dp = ew.dot(dOut, oRow, v, vRow, dv) * factor;
+                        if (dvOut != null) {
+                            ew.axpy(p * factor, dOut, oRow, dvOut, vRow, dv);
                         }
-                        dp *= factor;
                     }
                     float ds = p * (dp - rowDot) * scale;
                     if (dq != null) {
-                        for (int c = 0; c < d; c++) {
-                            dq[qRow + c] += ds * k[kRow + c];
-                        }
+                        ew.axpy(ds, k, kRow, dq, qRow, d);
                     }
                     if (dk != null) {
-                        for (int c = 0; c < d; c++) {
-                            dk[kRow + c] += ds * q[qRow + c];
-                        }
+                        ew.axpy(ds, q, qRow, dk, kRow, d);
                     }
                 }
             }
