@@ -1,6 +1,8 @@
 package io.isthmus.bench;
 
 import io.isthmus.kernels.Threads;
+import io.isthmus.nn.MhaOptions;
+import io.isthmus.nn.MultiheadAttention;
 import io.isthmus.ops.Arithmetic;
 import io.isthmus.ops.Attention;
 import io.isthmus.ops.AttentionMask;
@@ -10,6 +12,7 @@ import io.isthmus.ops.MatMul;
 import io.isthmus.ops.Softmax;
 import io.isthmus.tensor.GradMode;
 import io.isthmus.tensor.IndexTensor;
+import io.isthmus.tensor.Seeds;
 import io.isthmus.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,7 +36,10 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code impl}: fused = {@link Attention#scaledDotProduct}; composed = matmul(q, k^T),
  *       times 1/sqrt(d), masked fill of the upper triangle with -infinity when causal, softmax,
- *       matmul with v, each an autograd node holding its [B, h, T, T] result;</li>
+ *       matmul with v, each an autograd node holding its [B, h, T, T] result; mha =
+ *       {@link MultiheadAttention} (E 512, 8 heads, batch_first, biases) on x [B, T, 512] as
+ *       query, key and value (W4's second case: the projections, the fused attention, the output
+ *       projection; fwd in eval mode, fwdbwd with every parameter's gradient);</li>
  *   <li>{@code causal}: the causal mask or none;</li>
  *   <li>{@link #fwd}: without a graph; {@link #fwdbwd}: q, k, v gradients cleared, forward,
  *       backward of a fixed random g [B, h, T, d];</li>
@@ -55,7 +61,7 @@ public class AttentionBenchmark {
     static final int H = 8;
     static final int D = 64;
 
-    @Param({"fused", "composed"})
+    @Param({"fused", "composed", "mha"})
     public String impl;
 
     @Param({"false", "true"})
@@ -73,16 +79,25 @@ public class AttentionBenchmark {
     private float[] g;
     private IndexTensor upper;
     private boolean fused;
+    private MultiheadAttention mha;
+    private Tensor x;
+    private float[] gx;
 
     @Setup(Level.Trial)
     public void setUp() {
         Threads.set(threads);
         fused = switch (impl) {
-            case "fused" -> true;
+            case "fused", "mha" -> true;
             case "composed" -> false;
-            default -> throw new IllegalArgumentException("impl must be fused or composed, got " + impl);
+            default -> throw new IllegalArgumentException("impl must be fused, composed or mha, got " + impl);
         };
         SplittableRandom random = new SplittableRandom(0);
+        if (impl.equals("mha")) {
+            Seeds.set(0);
+            mha = new MultiheadAttention(H * D, H, 0f, true, new SplittableRandom(1));
+            x = Tensor.uniform(random, -1f, 1f, B, T, H * D).requiresGrad(true);
+            gx = Tensor.uniform(random, -1f, 1f, B, T, H * D).data();
+        }
         q = Tensor.uniform(random, -1f, 1f, B, H, T, D).requiresGrad(true);
         k = Tensor.uniform(random, -1f, 1f, B, H, T, D).requiresGrad(true);
         v = Tensor.uniform(random, -1f, 1f, B, H, T, D).requiresGrad(true);
@@ -102,15 +117,32 @@ public class AttentionBenchmark {
         return MatMul.matmul(Softmax.softmax(scores, -1), v);
     }
 
+    private Tensor selfAttention() {
+        MhaOptions options = causal ? MhaOptions.NONE.withCausal(true) : MhaOptions.NONE;
+        return mha.forward(x, x, x, options).output();
+    }
+
     @Benchmark
     public Tensor fwd() {
         try (GradMode.Scope ignored = GradMode.noGrad()) {
+            if (mha != null) {
+                mha.eval();
+                return selfAttention();
+            }
             return attention();
         }
     }
 
     @Benchmark
     public Tensor fwdbwd() {
+        if (mha != null) {
+            mha.train();
+            mha.zeroGrad();
+            x.clearGrad();
+            Tensor out = selfAttention();
+            out.backward(gx);
+            return out;
+        }
         q.clearGrad();
         k.clearGrad();
         v.clearGrad();

@@ -104,6 +104,9 @@ class AttentionTest {
         twin(3, 2, 33, 33, 8, 8, false, false, true, 0f);
         twin(2, 2, 33, 33, 8, 8, false, false, false, 0.3f);
         twin(2, 2, 130, 130, 64, 64, true, true, true, 0.1f);
+        // More than two 128-row / 128-key tiles, neither a multiple of the tile
+        twin(1, 2, 300, 300, 64, 64, false, false, false, 0f);
+        twin(1, 2, 270, 300, 32, 24, true, true, true, 0f);
     }
 
     /** Independent double-precision reference written here. */

@@ -11,8 +11,8 @@ import io.isthmus.kernels.Kernels;
  * probabilities, element (b, h, i, j) kept by {@link AttentionDropout#keep} and kept ones
  * scaled by 1/(1-p).
  *
- * <p>Two implementations with one contract: {@link FastAttention} (streaming softmax, no
- * Tq x Tk matrix, backward recomputes the probabilities from lse) and {@link ScalarAttention}
+ * <p>Two implementations with one contract: {@link FastAttention} (tiles of GEMMs with a streaming
+ * softmax, no Tq x Tk matrix, backward recomputes the probabilities from lse) and {@link ScalarAttention}
  * (materialized scores and softmax, the oracle).
  */
 public abstract class AttentionKernel {
@@ -36,7 +36,7 @@ public abstract class AttentionKernel {
     }
 
     private static final class Holder {
-        static final AttentionKernel FAST = new FastAttention(Kernels.elementwise());
+        static final AttentionKernel FAST = new FastAttention(Kernels.gemm(), Kernels.elementwise());
         static final AttentionKernel SCALAR = new ScalarAttention();
         static final AttentionKernel SELECTED = Kernels.backend() == Backend.REFERENCE ? SCALAR : FAST;
     }

@@ -96,6 +96,12 @@ public interface Elementwise {
 
     // ---- row-wise ----------------------------------------------------------------------------
 
+    /**
+     * out = exp(x - shift), returning the sum of out (accumulated in double); x, out: [n] (out may
+     * be x). An x of -Inf gives 0. The unnormalized probabilities of an online softmax.
+     */
+    float expShifted(float[] x, int xOff, float shift, float[] out, int outOff, int n);
+
     /** Row-wise softmax, max-subtracted; x, y: [rows, cols]. */
     void softmaxRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols);
 

@@ -216,6 +216,17 @@ public final class ScalarElementwise implements Elementwise {
     }
 
     @Override
+    public float expShifted(float[] x, int xOff, float shift, float[] out, int outOff, int n) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            float e = (float) Math.exp(x[xOff + i] - shift);
+            out[outOff + i] = e;
+            sum += e;
+        }
+        return (float) sum;
+    }
+
+    @Override
     public void softmaxRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
             int xr = xOff + r * cols;

@@ -336,6 +336,11 @@ public final class SimdElementwise implements Elementwise {
     }
 
     @Override
+    public float expShifted(float[] x, int xOff, float shift, float[] out, int outOff, int n) {
+        return kernels.expShifted(x, xOff, shift, out, outOff, n);
+    }
+
+    @Override
     public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
         return kernels.dot(x, xOff, y, yOff, n);
     }

@@ -520,6 +520,11 @@ final class SpeciesElementwise implements Elementwise {
         }
     }
 
+    @Override
+    public float expShifted(float[] x, int xOff, float shift, float[] out, int outOff, int n) {
+        return (float) expShiftedSum(x, xOff, shift, out, outOff, n);
+    }
+
     /**
      * Sum of exp(x - shift) over x: [n]; also writes the exps to out: [n] unless out is null.
      * The float partial sum goes to double every {@link #ROW_SUM_FLUSH} vectors.
