@@ -26,9 +26,15 @@ import java.util.function.LongSupplier;
  *   <li>a decision an earlier process settled in the {@link DecisionCache decision file} of this
  *       machine and configuration ({@link MachineKey}): taken as it is, compiled or not;</li>
  *   <li>SIMD not compiled yet for this shape ({@link GemmWarmup}: its layout, then a pilot of
- *       the shape, on a background thread this call asks for): OpenBLAS, <em>provisionally</em>.
- *       The call does not wait for the JIT (1-2.5 s for the first layout in a fresh JVM on the
- *       2-core machine): OpenBLAS is native code, at full speed from its first call;</li>
+ *       the shape, on a background thread this call asks for): <em>provisionally</em>, the
+ *       settled one-thread decision of the same shape when this is a multi-threaded class and
+ *       the file has one, else OpenBLAS. The call does not wait for the JIT (1-2.5 s for the
+ *       first layout in a fresh JVM on the 2-core machine): OpenBLAS is native code, at full
+ *       speed from its first call. The one-thread decision is there because a multi-threaded
+ *       class rarely settles (its probes must be quiet, and a training process on every core
+ *       never is), so without it every process ran its multi-threaded products on OpenBLAS
+ *       (measured: a W8 GPT step on two threads no faster than on one, a quarter of its time in
+ *       OpenBLAS's Haswell kernels, where the one-thread classes had settled on SIMD);</li>
  *   <li>operands too large for a probe's private copies ({@link GemmProbe#MAX_FLOATS}): OpenBLAS;</li>
  *   <li>otherwise a {@link GemmProbe probe} times both on private buffers of the call's shape
  *       (6 ms, 18 ms when a backend splits the product across threads, about three calls of a
@@ -174,7 +180,9 @@ public final class AutoGemm implements Gemm {
 
     private GemmDecision firstDecision(int key, boolean transA, boolean transB, int m, int n, int k, Unsettled state) {
         if (!timer.ready(transA, transB, m, n, k)) {
-            return new GemmDecision(key, m, n, k, -1, -1, true, GemmDecision.Source.PROVISIONAL);
+            GemmDecision oneThread = cache.lookup(ShapeClass.of(transA, transB, m, n, k, 1));
+            boolean blasFirst = oneThread == null || oneThread.usesBlas();
+            return new GemmDecision(key, m, n, k, -1, -1, blasFirst, GemmDecision.Source.PROVISIONAL);
         }
         ShapeTimer.Timings t = timer.time(transA, transB, m, n, k);
         if (t == null) {

@@ -363,6 +363,29 @@ class AutoGemmTest {
     }
 
     @Test
+    void beforeTheWarmUpAMultiThreadedClassStartsOnItsSettledOneThreadDecision(@TempDir Path dir) {
+        timer.otherwise = t(100, 300);
+        AutoGemm first = auto(DecisionCache.in(dir, "machine A"));
+        onThreads(1, () -> {
+            call(first, false, true, 128, 128, 784);
+            clock[0] += AutoGemm.RETRY_NANOS;
+            call(first, false, true, 128, 128, 784); // settles SIMD for one thread
+            return null;
+        });
+        calls.clear();
+        timer.ready = false; // a fresh process: the SIMD GEMM not compiled yet
+        AutoGemm second = auto(DecisionCache.in(dir, "machine A"));
+        onThreads(2, () -> {
+            call(second, false, true, 128, 128, 784);
+            call(second, false, true, 256, 256, 1024); // no one-thread decision for this one
+            return null;
+        });
+        assertEquals(List.of("simd", "blas"), calls);
+        assertEquals(GemmDecision.Source.PROVISIONAL, second.decisions().get(0).source());
+        assertEquals(GemmDecision.Source.PROVISIONAL, second.decisions().get(1).source());
+    }
+
+    @Test
     void untrustedTimingsAreRetriedFurtherAndFurtherApartAndNeverWritten(@TempDir Path dir) {
         timer.otherwise = t(1000, 100); // SIMD 10x slower: "not compiled"
         AutoGemm auto = auto(DecisionCache.in(dir, "machine A"));
