@@ -1,76 +1,84 @@
 package io.isthmus.ops;
 
+import io.isthmus.kernels.Threads;
 import io.isthmus.kernels.elementwise.Elementwise;
 import io.isthmus.tensor.Tensor;
 
 /**
  * Elementwise activations on the kernels; each forward sits beside its backward, which writes
- * the whole input gradient into a buffer the autograd engine hands it.
+ * the whole input gradient into a buffer the autograd engine hands it. Large tensors are split
+ * in ranges across the kernel threads ({@link Threads#parallelRanges}); every element is
+ * computed alone, so the result does not depend on the split.
  */
 public final class Activations {
 
     private Activations() {
     }
 
-    /** A kernel computing dx from (x or y, dy). */
+    /** y[off .. off + n) from x[off .. off + n). */
     @FunctionalInterface
-    private interface GradKernel {
-        void apply(Elementwise k, float[] saved, float[] dy, float[] dx, int n);
+    private interface ForwardKernel {
+        void apply(Elementwise k, float[] x, float[] y, int off, int n);
     }
 
-    private static Tensor unary(String op, Tensor x, float[] y, boolean savesOutput, GradKernel grad) {
-        float[] saved = savesOutput ? y : x.data();
-        return Tensor.result(y, x.shape(), op, (gradOut, grads) ->
-                grad.apply(Ops.kernels(), saved, gradOut, grads.overwrite(x), gradOut.length), x);
+    /** dx[off .. off + n) from (x or y, dy) over the same range. */
+    @FunctionalInterface
+    private interface GradKernel {
+        void apply(Elementwise k, float[] saved, float[] dy, float[] dx, int off, int n);
+    }
+
+    private static Tensor unary(String op, Tensor x, boolean savesOutput, ForwardKernel forward, GradKernel grad) {
+        float[] xd = x.data();
+        float[] y = new float[xd.length];
+        Elementwise kernels = Ops.kernels();
+        Threads.parallelRanges(xd.length, Threads.ELEMENTWISE_GRAIN, (off, n) -> forward.apply(kernels, xd, y, off, n));
+        float[] saved = savesOutput ? y : xd;
+        return Tensor.result(y, x.shape(), op, (gradOut, grads) -> {
+            float[] dx = grads.overwrite(x);
+            Elementwise k = Ops.kernels();
+            Threads.parallelRanges(gradOut.length, Threads.ELEMENTWISE_GRAIN,
+                    (off, n) -> grad.apply(k, saved, gradOut, dx, off, n));
+        }, x);
     }
 
     public static Tensor relu(Tensor x) {
-        float[] y = new float[x.numel()];
-        Ops.kernels().relu(x.data(), 0, y, 0, y.length);
-        return unary("relu", x, y, false, (k, s, dy, dx, n) -> k.reluBackward(s, 0, dy, 0, dx, 0, n));
+        return unary("relu", x, false, (k, in, y, off, n) -> k.relu(in, off, y, off, n),
+                (k, s, dy, dx, off, n) -> k.reluBackward(s, off, dy, off, dx, off, n));
     }
 
     public static Tensor leakyRelu(Tensor x, float slope) {
-        float[] y = new float[x.numel()];
-        Ops.kernels().leakyRelu(slope, x.data(), 0, y, 0, y.length);
-        return unary("leaky_relu", x, y, false, (k, s, dy, dx, n) -> k.leakyReluBackward(slope, s, 0, dy, 0, dx, 0, n));
+        return unary("leaky_relu", x, false, (k, in, y, off, n) -> k.leakyRelu(slope, in, off, y, off, n),
+                (k, s, dy, dx, off, n) -> k.leakyReluBackward(slope, s, off, dy, off, dx, off, n));
     }
 
     public static Tensor elu(Tensor x, float alpha) {
-        float[] y = new float[x.numel()];
-        Ops.kernels().elu(alpha, x.data(), 0, y, 0, y.length);
-        return unary("elu", x, y, false, (k, s, dy, dx, n) -> k.eluBackward(alpha, s, 0, dy, 0, dx, 0, n));
+        return unary("elu", x, false, (k, in, y, off, n) -> k.elu(alpha, in, off, y, off, n),
+                (k, s, dy, dx, off, n) -> k.eluBackward(alpha, s, off, dy, off, dx, off, n));
     }
 
     public static Tensor sigmoid(Tensor x) {
-        float[] y = new float[x.numel()];
-        Ops.kernels().sigmoid(x.data(), 0, y, 0, y.length);
-        return unary("sigmoid", x, y, true, (k, s, dy, dx, n) -> k.sigmoidBackward(s, 0, dy, 0, dx, 0, n));
+        return unary("sigmoid", x, true, (k, in, y, off, n) -> k.sigmoid(in, off, y, off, n),
+                (k, s, dy, dx, off, n) -> k.sigmoidBackward(s, off, dy, off, dx, off, n));
     }
 
     public static Tensor tanh(Tensor x) {
-        float[] y = new float[x.numel()];
-        Ops.kernels().tanh(x.data(), 0, y, 0, y.length);
-        return unary("tanh", x, y, true, (k, s, dy, dx, n) -> k.tanhBackward(s, 0, dy, 0, dx, 0, n));
+        return unary("tanh", x, true, (k, in, y, off, n) -> k.tanh(in, off, y, off, n),
+                (k, s, dy, dx, off, n) -> k.tanhBackward(s, off, dy, off, dx, off, n));
     }
 
     /** Exact GELU, x * Phi(x). */
     public static Tensor gelu(Tensor x) {
-        float[] y = new float[x.numel()];
-        Ops.kernels().gelu(x.data(), 0, y, 0, y.length);
-        return unary("gelu", x, y, false, (k, s, dy, dx, n) -> k.geluBackward(s, 0, dy, 0, dx, 0, n));
+        return unary("gelu", x, false, (k, in, y, off, n) -> k.gelu(in, off, y, off, n),
+                (k, s, dy, dx, off, n) -> k.geluBackward(s, off, dy, off, dx, off, n));
     }
 
-    /** GELU with the tanh approximation (PyTorch's approximate='tanh'). */
     public static Tensor geluTanh(Tensor x) {
-        float[] y = new float[x.numel()];
-        Ops.kernels().geluTanh(x.data(), 0, y, 0, y.length);
-        return unary("gelu_tanh", x, y, false, (k, s, dy, dx, n) -> k.geluTanhBackward(s, 0, dy, 0, dx, 0, n));
+        return unary("gelu_tanh", x, false, (k, in, y, off, n) -> k.geluTanh(in, off, y, off, n),
+                (k, s, dy, dx, off, n) -> k.geluTanhBackward(s, off, dy, off, dx, off, n));
     }
 
     public static Tensor silu(Tensor x) {
-        float[] y = new float[x.numel()];
-        Ops.kernels().silu(x.data(), 0, y, 0, y.length);
-        return unary("silu", x, y, false, (k, s, dy, dx, n) -> k.siluBackward(s, 0, dy, 0, dx, 0, n));
+        return unary("silu", x, false, (k, in, y, off, n) -> k.silu(in, off, y, off, n),
+                (k, s, dy, dx, off, n) -> k.siluBackward(s, off, dy, off, dx, off, n));
     }
 }

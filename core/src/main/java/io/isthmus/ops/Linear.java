@@ -1,6 +1,7 @@
 package io.isthmus.ops;
 
 import io.isthmus.kernels.Kernels;
+import io.isthmus.kernels.Threads;
 import io.isthmus.kernels.elementwise.Elementwise;
 import io.isthmus.kernels.gemm.Gemm;
 import io.isthmus.tensor.Shape;
@@ -39,7 +40,9 @@ public final class Linear {
         float[] y = new float[rows * out];
         gemm.sgemm(false, true, rows, out, in, 1f, xd, 0, in, wd, 0, in, 0f, y, 0, out);
         if (bias != null) {
-            k.addBias(y, 0, rows, out, bias.data(), 0);
+            float[] b = bias.data();
+            Threads.parallelRanges(rows, Math.max(1, Threads.ELEMENTWISE_GRAIN / Math.max(1, out)),
+                    (from, n) -> k.addBias(y, from * out, n, out, b, 0));
         }
         return Tensor.result(y, outShape, "linear", (gradOut, grads) -> {
             if (grads.needs(x)) {

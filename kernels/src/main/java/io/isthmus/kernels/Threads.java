@@ -20,6 +20,12 @@ public final class Threads {
      * With the {@code GemmCrew} hand-off, 64^3 already runs 4.1 -> 3.1 us on two threads.
      */
     public static final long SIMD_GEMM_SPLIT_WORK = 1L << 18;
+    /**
+     * Elementwise and row kernels split across threads in ranges of at least this many floats
+     * (128 KB): a GELU pass over them takes tens of microseconds, several times what handing a
+     * range to another thread costs, whatever the core.
+     */
+    public static final int ELEMENTWISE_GRAIN = 1 << 15;
     private static final int CORES = Runtime.getRuntime().availableProcessors();
     private static final ForkJoinPool POOL = new ForkJoinPool(Math.max(CORES, 2));
     private static volatile int count = initialCount();
@@ -104,6 +110,30 @@ public final class Threads {
         for (ForkJoinTask<?> task : forked) {
             task.join();
         }
+    }
+
+    /** One contiguous range [from, from + length) of a split loop. */
+    @FunctionalInterface
+    public interface Range {
+        void run(int from, int length);
+    }
+
+    /**
+     * Runs {@code body} over [0, n) split into at most {@link #count()} contiguous ranges of at
+     * least {@code grain} elements each (one range, on the caller, when n &lt; 2 grain or there is
+     * one thread). For loops whose elements are independent: the result does not depend on the split.
+     */
+    public static void parallelRanges(int n, int grain, Range body) {
+        int ranges = (int) Math.min(count(), Math.max(1L, (long) n / Math.max(1, grain)));
+        if (ranges <= 1) {
+            body.run(0, n);
+            return;
+        }
+        parallelFor(ranges, r -> {
+            int from = (int) ((long) n * r / ranges);
+            int to = (int) ((long) n * (r + 1) / ranges);
+            body.run(from, to - from);
+        });
     }
 
     /** body(t) for t in [from, to) on this thread, marked as running tasks (restored after, for nesting). */

@@ -1,11 +1,15 @@
 package io.isthmus.kernels.norm;
 
+import io.isthmus.kernels.Threads;
+
 /**
  * The fast {@link LayerNormKernel}: one pass per row for the mean and variance (sum and sum of
  * squares of x - x[0], in double: shifting by a sample of the row keeps the E[x^2] - E[x]^2 form
  * from cancelling when |mean| is large next to the spread), then one fused pass for the output.
  * Backward: one pass per row for the two row sums, one for dx; dweight and dbias accumulate in
- * float rows of [d] and are written once at the end.
+ * float rows of [d] per block of rows and are summed block by block at the end. Rows are split
+ * across the kernel threads in ranges (forward) and in blocks of a size fixed by d (backward,
+ * {@link #rowsPerBlock}), so the result does not depend on the thread count.
  */
 public final class FastLayerNorm implements LayerNormKernel {
 
@@ -17,7 +21,18 @@ public final class FastLayerNorm implements LayerNormKernel {
     @Override
     public void forward(int rows, int d, float[] x, float[] weight, float[] bias, float eps,
                         float[] y, float[] mean, float[] invStd) {
-        for (int r = 0; r < rows; r++) {
+        Threads.parallelRanges(rows, rowsPerBlock(d),
+                (from, n) -> forwardRows(from, from + n, d, x, weight, bias, eps, y, mean, invStd));
+    }
+
+    /** Rows per range or block: about {@link Threads#ELEMENTWISE_GRAIN} floats. */
+    static int rowsPerBlock(int d) {
+        return Math.max(1, Threads.ELEMENTWISE_GRAIN / Math.max(1, d));
+    }
+
+    private static void forwardRows(int fromRow, int toRow, int d, float[] x, float[] weight, float[] bias, float eps,
+                                    float[] y, float[] mean, float[] invStd) {
+        for (int r = fromRow; r < toRow; r++) {
             int off = r * d;
             float shift = x[off];
             double s1 = 0;
@@ -55,9 +70,39 @@ public final class FastLayerNorm implements LayerNormKernel {
     @Override
     public void backward(int rows, int d, float[] x, float[] dy, float[] weight, float[] mean, float[] invStd,
                          float[] dx, float[] dweight, float[] dbias) {
-        float[] dw = dweight == null ? null : new float[d];
-        float[] db = dbias == null ? null : new float[d];
-        for (int r = 0; r < rows; r++) {
+        int perBlock = rowsPerBlock(d);
+        int blocks = Math.max(1, (rows + perBlock - 1) / perBlock);
+        float[][] dws = new float[blocks][];
+        float[][] dbs = new float[blocks][];
+        Threads.parallelFor(blocks, block -> {
+            float[] dw = dweight == null ? null : new float[d];
+            float[] db = dbias == null ? null : new float[d];
+            backwardRows(block * perBlock, Math.min(rows, (block + 1) * perBlock), d, x, dy, weight, mean, invStd,
+                    dx, dw, db);
+            dws[block] = dw;
+            dbs[block] = db;
+        });
+        if (dweight != null) {
+            sumBlocks(dws, dweight, d);
+        }
+        if (dbias != null) {
+            sumBlocks(dbs, dbias, d);
+        }
+    }
+
+    /** into = the blocks' sum, added in block order. */
+    private static void sumBlocks(float[][] blocks, float[] into, int d) {
+        System.arraycopy(blocks[0], 0, into, 0, d);
+        for (int b = 1; b < blocks.length; b++) {
+            for (int i = 0; i < d; i++) {
+                into[i] += blocks[b][i];
+            }
+        }
+    }
+
+    private static void backwardRows(int fromRow, int toRow, int d, float[] x, float[] dy, float[] weight,
+                                     float[] mean, float[] invStd, float[] dx, float[] dw, float[] db) {
+        for (int r = fromRow; r < toRow; r++) {
             int off = r * d;
             float m = mean[r];
             float is = invStd[r];
@@ -85,12 +130,6 @@ public final class FastLayerNorm implements LayerNormKernel {
                     dx[off + i] = is * (g - meanG - xhat * meanGX);
                 }
             }
-        }
-        if (dw != null) {
-            System.arraycopy(dw, 0, dweight, 0, d);
-        }
-        if (db != null) {
-            System.arraycopy(db, 0, dbias, 0, d);
         }
     }
 }

@@ -77,6 +77,43 @@ class LayerNormKernelTest {
         assertClose(what + " dbias", dbs[0], dbs[1], tol);
     }
 
+    /** Rows split across threads in blocks fixed by d: the same bits on one thread and on two. */
+    @Test
+    void blocksOfRowsGiveTheSameBitsOnAnyThreadCount() {
+        int rows = 700;
+        int d = 130; // 252 rows per block: three blocks, the last one short
+        SplittableRandom random = new SplittableRandom(5);
+        float[] x = random(random, rows * d, 0.3, 2);
+        float[] w = random(random, d, 1, 0.5);
+        float[] b = random(random, d, 0, 1);
+        float[] dy = random(random, rows * d, 0, 1);
+        float[][] out = new float[2][];
+        int saved = io.isthmus.kernels.Threads.count();
+        try {
+            for (int t = 1; t <= 2; t++) {
+                io.isthmus.kernels.Threads.set(t);
+                float[] y = new float[rows * d];
+                float[] mean = new float[rows];
+                float[] inv = new float[rows];
+                FAST.forward(rows, d, x, w, b, 1e-5f, y, mean, inv);
+                float[] dx = new float[rows * d];
+                float[] dw = new float[d];
+                float[] db = new float[d];
+                FAST.backward(rows, d, x, dy, w, mean, inv, dx, dw, db);
+                float[] all = new float[y.length + dx.length + 2 * d];
+                System.arraycopy(y, 0, all, 0, y.length);
+                System.arraycopy(dx, 0, all, y.length, dx.length);
+                System.arraycopy(dw, 0, all, y.length + dx.length, d);
+                System.arraycopy(db, 0, all, y.length + dx.length + d, d);
+                out[t - 1] = all;
+            }
+        } finally {
+            io.isthmus.kernels.Threads.set(saved);
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(out[0], out[1]);
+        compare(rows, d, 0.3, true);
+    }
+
     @Test
     void scalarForwardMatchesFloat64() {
         int rows = 3;
