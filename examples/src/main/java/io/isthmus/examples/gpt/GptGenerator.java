@@ -45,16 +45,8 @@ final class GptGenerator implements TextGenerator {
 
     @Override
     public int[] generate(int[] prime, int length, SamplingRule rule, RandomGenerator random) {
-        if (prime.length == 0) {
-            throw new IllegalArgumentException("the prime is empty; give at least one character");
-        }
         int size = model.vocabularySize();
-        for (int i = 0; i < prime.length; i++) {
-            if (prime[i] < 0 || prime[i] >= size) {
-                throw new IllegalArgumentException("prime id " + prime[i] + " at position " + i
-                        + " is outside the vocabulary [0, " + size + ")");
-            }
-        }
+        TextGenerator.checkPrime(prime, size);
         int context = model.context();
         int[] text = Arrays.copyOf(prime, prime.length + length);
         return model.inference(() -> {

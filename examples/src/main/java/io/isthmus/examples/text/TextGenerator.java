@@ -21,4 +21,21 @@ public interface TextGenerator {
      * @throws IllegalArgumentException if the prime is empty or holds an id outside the vocabulary
      */
     int[] generate(int[] prime, int length, SamplingRule rule, RandomGenerator random);
+
+    /**
+     * Checks a prime against a vocabulary of {@code size} ids.
+     *
+     * @throws IllegalArgumentException if it is empty or holds an id outside [0, size), naming it and its position
+     */
+    static void checkPrime(int[] prime, int size) {
+        if (prime.length == 0) {
+            throw new IllegalArgumentException("the prime is empty; give at least one character");
+        }
+        for (int i = 0; i < prime.length; i++) {
+            if (prime[i] < 0 || prime[i] >= size) {
+                throw new IllegalArgumentException("prime id " + prime[i] + " at position " + i
+                        + " is outside the vocabulary [0, " + size + ")");
+            }
+        }
+    }
 }
