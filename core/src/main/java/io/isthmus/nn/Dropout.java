@@ -11,7 +11,6 @@ import java.util.SplittableRandom;
  */
 public class Dropout extends Layer implements RandomState {
 
-    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
     private final float p;
     private long seed;
     private long calls;
@@ -33,7 +32,7 @@ public class Dropout extends Layer implements RandomState {
         if (!isTraining() || p == 0f) {
             return input;
         }
-        SplittableRandom random = new SplittableRandom(seed + calls * GOLDEN_GAMMA);
+        SplittableRandom random = new SplittableRandom(Seeds.forCall(seed, calls));
         calls++;
         return drop(input, p, random);
     }

@@ -66,7 +66,8 @@ public final class Gpt extends Module {
         registerModule("blocks", stack);
         this.ln = registerModule("ln", new LayerNorm(dModel));
         this.head = registerModule("head", new Linear(dModel, vocabularySize));
-        this.embeddingDropout = new Dropout(dropout);
+        // Registered, so that eval() turns it off and checkpoints keep its stream.
+        this.embeddingDropout = registerModule("drop", new Dropout(dropout));
     }
 
     /**

@@ -24,7 +24,6 @@ import java.util.Arrays;
  */
 public final class GptBlock extends Layer implements RandomState {
 
-    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
     private final int dModel;
     private final int heads;
@@ -63,7 +62,8 @@ public final class GptBlock extends Layer implements RandomState {
         this.ln2 = registerModule("ln2", new LayerNorm(dModel));
         this.fc1 = registerModule("fc1", new Linear(dModel, ff));
         this.fc2 = registerModule("fc2", new Linear(ff, dModel));
-        this.residualDropout = new Dropout(dropout);
+        // Registered, so that eval() turns it off and checkpoints keep its stream.
+        this.residualDropout = registerModule("resid_drop", new Dropout(dropout));
         this.seed = Seeds.next().nextLong();
     }
 
@@ -85,7 +85,7 @@ public final class GptBlock extends Layer implements RandomState {
         Tensor[] kv = cache == null ? new Tensor[]{parts[1], parts[2]} : cache.append(parts[1], parts[2]);
         // Causal is aligned to the last key: with a cache, new token i sees the cached ones and itself.
         float p = isTraining() ? attentionDropout : 0f;
-        long callSeed = seed + calls * GOLDEN_GAMMA;
+        long callSeed = Seeds.forCall(seed, calls);
         calls++;
         Tensor attended = AttentionHeads.merge(
                 Attention.scaledDotProduct(parts[0], kv[0], kv[1], AttentionMask.CAUSAL, p, callSeed));
@@ -93,22 +93,20 @@ public final class GptBlock extends Layer implements RandomState {
         return h.add(residualDropout.forward(fc2.forward(gelu.forward(fc1.forward(ln2.forward(h))))));
     }
 
-    /** {seed, calls} of the attention dropout, then the residual dropout's. */
+    /** {seed, calls} of the attention dropout (the residual dropout is a submodule with its own). */
     @Override
     public long[] randomState() {
-        long[] residual = residualDropout.randomState();
-        return new long[]{seed, calls, residual[0], residual[1]};
+        return new long[]{seed, calls};
     }
 
     @Override
     public void setRandomState(long[] state) {
-        if (state.length != 4 || state[1] < 0) {
-            throw new IllegalArgumentException("GptBlock random state must be {seed, calls >= 0, residual seed, "
-                    + "residual calls}, got " + Arrays.toString(state));
+        if (state.length != 2 || state[1] < 0) {
+            throw new IllegalArgumentException("GptBlock random state must be {seed, calls >= 0}, got "
+                    + Arrays.toString(state));
         }
         seed = state[0];
         calls = state[1];
-        residualDropout.setRandomState(new long[]{state[2], state[3]});
     }
 
     public int dModel() {

@@ -8,7 +8,8 @@ import io.isthmus.tensor.Tensor;
  * Key/value cache for incremental decoding: per layer, the self-attention's projected keys and
  * values [B, h, t, d] of the t positions decoded so far, grown by each step. Used by
  * {@link MultiheadAttention#forwardCached} and {@link TransformerDecoderLayer#forwardCached}; the
- * cached tensors are detached (decoding is inference: no gradient flows into earlier steps).
+ * cached tensors are detached (no gradient flows into earlier steps; the new steps' own keys and
+ * values keep their graph).
  */
 public final class KvCache {
 
@@ -71,9 +72,14 @@ public final class KvCache {
                 throw new IllegalArgumentException("KvCache holds keys " + Shape.str(keys.shape()) + " but got new keys "
                         + Shape.str(k.shape()) + ": B, heads and head size must agree");
             }
+            // The returned keys keep the new steps' graph (a loss through a cached forward trains
+            // their projection); what is stored for later steps is detached.
+            Tensor[] seen = k.requiresGrad() || v.requiresGrad()
+                    ? new Tensor[]{keys == null ? k : ShapeOps.concat(2, keys, k), values == null ? v : ShapeOps.concat(2, values, v)}
+                    : null;
             keys = keys == null ? kd : ShapeOps.concat(2, keys, kd);
             values = values == null ? vd : ShapeOps.concat(2, values, vd);
-            return new Tensor[]{keys, values};
+            return seen != null ? seen : new Tensor[]{keys, values};
         }
     }
 }

@@ -7,7 +7,11 @@ import io.isthmus.tensor.Tensor;
  * The optional arguments of {@link MultiheadAttention#forward}, PyTorch's names:
  * {@code attnMask} additive float [Tq, Tk] or [B*h, Tq, Tk]; {@code attnMaskBool} the same shapes
  * with 1 = not allowed (at most one of the two); {@code keyPaddingMask} [B, Tk], 1 = ignore that key;
- * {@code isCausal}; {@code needWeights} (also return the head-averaged weights).
+ * {@code isCausal}: query i sees keys j &lt;= i + (Tk - Tq), aligned to the last key (for Tq = Tk
+ * PyTorch's lower triangle; for Tq &lt; Tk the new steps after cached ones, as incremental decoding
+ * needs; PyTorch 2's {@code is_causal} aligns to the first key instead); {@code needWeights}: also
+ * return the head-averaged weights, before dropout and detached (PyTorch's default is true and
+ * averages after dropout; here false). A float mask is a constant: it gets no gradient.
  */
 public record MhaOptions(Tensor attnMask, IndexTensor attnMaskBool, IndexTensor keyPaddingMask,
                          boolean isCausal, boolean needWeights) {

@@ -18,10 +18,11 @@ import java.util.SplittableRandom;
  * q, k, v; xavier_uniform), {@code in_proj_bias} [3E] (zeros), {@code out_proj.weight} [E, E]
  * (Linear's init) and {@code out_proj.bias} [E] (zeros). The attention is the fused
  * {@link Attention#scaledDotProduct} (dropout on the probabilities in training only).
+ * <p>Unlike PyTorch, whose default is batch_first=False, the short constructor is batch_first
+ * (x: [B, T, E]); pass batchFirst false to the long one for time-first [T, B, E] tensors.
  */
-public class MultiheadAttention extends Module {
+public class MultiheadAttention extends Module implements RandomState {
 
-    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
     private final int embedDim;
     private final int numHeads;
     private final float dropout;
@@ -29,7 +30,7 @@ public class MultiheadAttention extends Module {
     private final Tensor inProjWeight;
     private final Tensor inProjBias;
     private final Linear outProj;
-    private final long seed;
+    private long seed;
     private long calls;
 
     /** batch_first, no dropout. */
@@ -62,9 +63,10 @@ public class MultiheadAttention extends Module {
      */
     public MhaOutput forward(Tensor query, Tensor key, Tensor value, MhaOptions options) {
         MhaOptions o = options == null ? MhaOptions.NONE : options;
+        boolean self = query == key && key == value;
         Tensor q = batchFirst ? query : ShapeOps.transpose(query, 0, 1);
-        Tensor k = batchFirst ? key : ShapeOps.transpose(key, 0, 1);
-        Tensor v = batchFirst ? value : ShapeOps.transpose(value, 0, 1);
+        Tensor k = self ? q : batchFirst ? key : ShapeOps.transpose(key, 0, 1);
+        Tensor v = self ? q : batchFirst ? value : ShapeOps.transpose(value, 0, 1);
         checkShapes(q, k, v);
         int b = q.size(0);
         int tq = q.size(1);
@@ -72,7 +74,7 @@ public class MultiheadAttention extends Module {
         Tensor qh;
         Tensor kh;
         Tensor vh;
-        if (q == k && k == v) {
+        if (self) {
             // Self-attention: one product with the whole in_proj, cut straight into heads.
             Tensor[] qkv = AttentionHeads.split(io.isthmus.ops.Linear.linear(q, inProjWeight, inProjBias), 3, numHeads);
             qh = qkv[0];
@@ -85,7 +87,7 @@ public class MultiheadAttention extends Module {
         }
         AttentionMask mask = mask(o, b, tq, tk);
         float p = isTraining() ? dropout : 0f;
-        long callSeed = seed + calls * GOLDEN_GAMMA;
+        long callSeed = Seeds.forCall(seed, calls);
         calls++;
         Tensor attended = Attention.scaledDotProduct(qh, kh, vh, mask, p, callSeed);
         Tensor merged = AttentionHeads.merge(attended);
@@ -113,7 +115,7 @@ public class MultiheadAttention extends Module {
         Tensor[] kv = cache.append(qkv[1], qkv[2]);
         // Causal masks align to the last key: new step i sees keys 0 .. past + i.
         float p = isTraining() ? dropout : 0f;
-        long callSeed = seed + calls * GOLDEN_GAMMA;
+        long callSeed = Seeds.forCall(seed, calls);
         calls++;
         Tensor attended = Attention.scaledDotProduct(qh, kv[0], kv[1], AttentionMask.CAUSAL, p, callSeed);
         Tensor merged = AttentionHeads.merge(attended);
@@ -239,6 +241,22 @@ public class MultiheadAttention extends Module {
         int bb = s[0] == 1 ? 0 : b;
         int hh = s[1] == 1 ? 0 : h;
         return m.data()[((bb * s[1] + hh) * s[2] + i) * s[3] + j];
+    }
+
+    /** {seed, calls} of the attention dropout: the mask of the next training call comes from both. */
+    @Override
+    public long[] randomState() {
+        return new long[]{seed, calls};
+    }
+
+    @Override
+    public void setRandomState(long[] state) {
+        if (state.length != 2 || state[1] < 0) {
+            throw new IllegalArgumentException("MultiheadAttention random state must be {seed, calls >= 0}, got "
+                    + java.util.Arrays.toString(state));
+        }
+        seed = state[0];
+        calls = state[1];
     }
 
     public Tensor inProjWeight() {

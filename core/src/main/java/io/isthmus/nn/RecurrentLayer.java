@@ -33,7 +33,6 @@ import java.util.function.Function;
  */
 public abstract class RecurrentLayer extends Module implements RandomState {
 
-    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
     private final Cell cell;
     private final int inputSize;
@@ -130,7 +129,7 @@ public abstract class RecurrentLayer extends Module implements RandomState {
             }
             Tensor layerOut = dirs == 1 ? outs[0] : ShapeOps.concat(2, outs);
             if (layer < numLayers - 1 && dropout > 0f && isTraining()) {
-                SplittableRandom random = new SplittableRandom(seed + calls * GOLDEN_GAMMA);
+                SplittableRandom random = new SplittableRandom(Seeds.forCall(seed, calls));
                 calls++;
                 layerOut = io.isthmus.ops.Dropout.dropout(layerOut, dropout, random);
             }

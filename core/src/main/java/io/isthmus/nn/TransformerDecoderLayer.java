@@ -11,6 +11,8 @@ import java.util.SplittableRandom;
  * {@code multihead_attn}, {@code linear1}, {@code linear2}, {@code norm1}, {@code norm2},
  * {@code norm3}. Post-norm: x = norm1(x + sa(x)); x = norm2(x + mha(x, memory)); x = norm3(x + ff(x));
  * pre-norm (norm_first) adds each block's output to x and normalizes the block's input instead.
+ * <p>Unlike PyTorch, whose default is batch_first=False, the short constructor is batch_first
+ * (x: [B, T, E]); pass batchFirst false to the long one for time-first [T, B, E] tensors.
  */
 public class TransformerDecoderLayer extends Module {
 

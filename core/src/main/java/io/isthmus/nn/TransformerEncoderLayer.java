@@ -12,6 +12,8 @@ import java.util.SplittableRandom;
  * {@code linear1}, {@code linear2}, {@code norm1}, {@code norm2} (dropouts carry no state).
  * Post-norm: x = norm1(x + sa(x)); x = norm2(x + ff(x)). Pre-norm (norm_first):
  * x = x + sa(norm1(x)); x = x + ff(norm2(x)).
+ * <p>Unlike PyTorch, whose default is batch_first=False, the short constructor is batch_first
+ * (x: [B, T, E]); pass batchFirst false to the long one for time-first [T, B, E] tensors.
  */
 public class TransformerEncoderLayer extends Module {
 

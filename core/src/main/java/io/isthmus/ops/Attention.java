@@ -2,6 +2,7 @@ package io.isthmus.ops;
 
 import io.isthmus.kernels.attention.AttentionKernel;
 import io.isthmus.kernels.attention.AttentionMasks;
+import io.isthmus.tensor.GradMode;
 import io.isthmus.tensor.Shape;
 import io.isthmus.tensor.Tensor;
 
@@ -53,6 +54,10 @@ public final class Attention {
         int dv = vs[3];
         AttentionMask m = mask == null ? AttentionMask.NONE : mask;
         m.check(b, h, tq, tk);
+        if (m.additive() != null && m.additive().requiresGrad() && GradMode.isEnabled()) {
+            throw new IllegalArgumentException("the additive attention mask requires grad, but a mask is a constant "
+                    + "here (no gradient flows into it): pass mask.detach(), or compute a learned bias outside the fused op");
+        }
         AttentionMasks masks = kernelMasks(m);
         AttentionKernel kernel = AttentionKernel.selected();
         float[] out = new float[b * h * tq * dv];

@@ -67,6 +67,30 @@ class DropoutTest {
         assertArrayEquals(first, new Dropout(0.5f, 5).forward(x).data(), "same seed, same first mask");
     }
 
+    /** Successive masks are independent: no call's mask is the previous one shifted by a few elements. */
+    @Test
+    void successiveMasksAreNotShiftedCopies() {
+        Dropout dropout = new Dropout(0.5f, 11);
+        Tensor x = Tensor.ones(512);
+        float[] previous = dropout.forward(x).data();
+        for (int call = 0; call < 5; call++) {
+            float[] next = dropout.forward(x).data();
+            for (int shift = -3; shift <= 3; shift++) {
+                int same = 0;
+                int n = 0;
+                for (int i = Math.max(0, -shift); i < 512 && i + shift < 512; i++) {
+                    n++;
+                    if ((previous[i + shift] == 0f) == (next[i] == 0f)) {
+                        same++;
+                    }
+                }
+                // independent masks agree on about half the elements; a shifted copy on all
+                assertTrue(same < 0.65 * n, "call " + call + " shift " + shift + ": " + same + " of " + n + " agree");
+            }
+            previous = next;
+        }
+    }
+
     @Test
     void rejectsBadProbabilitiesAndStates() {
         for (float p : new float[]{1f, -0.1f, Float.NaN}) {

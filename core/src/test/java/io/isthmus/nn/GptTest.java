@@ -96,4 +96,20 @@ class GptTest {
         assertThrows(IllegalArgumentException.class, () -> gpt.forward(IndexTensor.of(new int[]{1, 2}, 2)));
         assertArrayEquals(new int[]{1, 3, 11}, gpt.forward(IndexTensor.of(new int[]{1, 2, 3}, 1, 3)).shape());
     }
+
+    /** Every dropout of the model (embeddings, residual branches, attention) is off in eval mode. */
+    @Test
+    void evalTurnsEveryDropoutOff() {
+        Seeds.set(3);
+        Gpt gpt = new Gpt(11, 16, 16, 2, 2, 32, 0.5f);
+        IndexTensor x = IndexTensor.of(ids(2 * 9, 11, 4), 2, 9);
+        float[] trainedA = gpt.forward(x).data();
+        float[] trainedB = gpt.forward(x).data();
+        assertTrue(!java.util.Arrays.equals(trainedA, trainedB), "training mode drops out");
+        gpt.eval();
+        assertArrayEquals(gpt.forward(x).data(), gpt.forward(x).data());
+        Gpt noDropout = new Gpt(11, 16, 16, 2, 2, 32, 0f);
+        noDropout.loadStateDict(gpt.stateDict());
+        assertArrayEquals(noDropout.forward(x).data(), gpt.forward(x).data(), 1e-6f);
+    }
 }

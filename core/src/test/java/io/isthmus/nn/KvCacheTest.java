@@ -35,6 +35,20 @@ class KvCacheTest {
         assertThrows(IllegalArgumentException.class, () -> cache.layer(1));
     }
 
+    /** A loss through a cached chunk trains the chunk's own key/value projection (only the cached past is detached). */
+    @Test
+    void theNewStepsKeepTheirGradient() {
+        SplittableRandom r = new SplittableRandom(2);
+        MultiheadAttention cached = new MultiheadAttention(6, 3, 0f, true, r);
+        MultiheadAttention full = new MultiheadAttention(6, 3, 0f, true, r);
+        full.loadStateDict(cached.stateDict());
+        Tensor x = Tensor.uniform(r, -1, 1, 1, 4, 6);
+        KvCache cache = new KvCache(1);
+        cached.forwardCached(x, cache.layer(0)).sum().backward();
+        full.forward(x, x, x, MhaOptions.CAUSAL).output().sum().backward();
+        assertArrayEquals(full.inProjWeight().grad(), cached.inProjWeight().grad(), 1e-5f);
+    }
+
     @Test
     void decoderLayersStepByStepEqualCausalPrefix() {
         SplittableRandom r = new SplittableRandom(2);

@@ -68,4 +68,24 @@ class TransformerStackTest {
         assertArrayEquals(t.decoder().forward(tgt, memory, MhaOptions.CAUSAL, null).data(),
                 t.forward(src, tgt, null, MhaOptions.CAUSAL, null).data(), 1e-6f);
     }
+
+    /** PyTorch's _reset_parameters: every matrix xavier_uniform, vectors (biases, norms) untouched. */
+    @Test
+    void transformerMatricesAreXavierUniform() {
+        Transformer t = new Transformer(8, 2, 1, 1, 16, 0f, "relu", 1e-5, true, false, new SplittableRandom(3));
+        for (var e : t.namedParameters().entrySet()) {
+            Tensor p = e.getValue();
+            if (p.dim() < 2) {
+                continue;
+            }
+            int fanOut = p.size(0);
+            int fanIn = p.numel() / fanOut;
+            double bound = Math.sqrt(6.0 / (fanIn + fanOut));
+            double max = 0;
+            for (float v : p.data()) {
+                max = Math.max(max, Math.abs(v));
+            }
+            assertTrue(max <= bound && max > 0.8 * bound, e.getKey() + ": max |w| " + max + ", xavier bound " + bound);
+        }
+    }
 }

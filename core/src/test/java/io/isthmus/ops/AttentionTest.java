@@ -48,9 +48,11 @@ class AttentionTest {
         float[] k = random(r, b * h * tk * d);
         float[] v = random(r, b * h * tk * dv);
         float[] add = null;
-        int addH = h;
+        // Odd Tq + Tk with several batches: a per-batch mask broadcast over heads [B, 1, Tq, Tk]
+        int addB = additive && b > 1 && (tq + tk) % 2 == 1 ? b : 1;
+        int addH = addB > 1 ? 1 : h;
         if (additive) {
-            add = random(r, 1 * addH * tq * tk);
+            add = random(r, addB * addH * tq * tk);
             add[0] = Float.NEGATIVE_INFINITY;
         }
         int[] pad = null;
@@ -61,7 +63,7 @@ class AttentionTest {
             }
             pad[0] = 0;
         }
-        AttentionMasks masks = new AttentionMasks(causal, add, 1, addH, pad);
+        AttentionMasks masks = new AttentionMasks(causal, add, addB, addH, pad);
         float[] dOut = random(r, b * h * tq * dv);
         String what = "B" + b + " h" + h + " Tq" + tq + " Tk" + tk + " d" + d + " dv" + dv + " causal " + causal
                 + " add " + additive + " pad " + padding + " p " + dropout;
@@ -104,9 +106,14 @@ class AttentionTest {
         twin(3, 2, 33, 33, 8, 8, false, false, true, 0f);
         twin(2, 2, 33, 33, 8, 8, false, false, false, 0.3f);
         twin(2, 2, 130, 130, 64, 64, true, true, true, 0.1f);
-        // More than two 128-row / 128-key tiles, neither a multiple of the tile
+        // More than one 256 x 256 tile (and two causal 128-row blocks), neither a multiple of the tile
         twin(1, 2, 300, 300, 64, 64, false, false, false, 0f);
         twin(1, 2, 270, 300, 32, 24, true, true, true, 0f);
+        twin(2, 3, 17, 34, 8, 8, false, true, false, 0f);      // per-batch additive mask
+        twin(2, 3, 17, 34, 8, 8, true, true, true, 0f);
+        // Dropout across several key tiles: the online rescale of already-dropped P V
+        twin(1, 2, 40, 300, 16, 16, false, false, false, 0.2f);
+        twin(1, 1, 300, 300, 16, 16, true, false, true, 0.2f);
     }
 
     /** Independent double-precision reference written here. */
@@ -249,5 +256,17 @@ class AttentionTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> Attention.scaledDotProduct(q, k, v, AttentionMask.NONE, 1f, 0L));
         assertTrue(e.getMessage().contains("dropout"), e.getMessage());
+        // a mask that wants a gradient would silently get none: refused, and fine once detached
+        Tensor learned = Tensor.zeros(4, 5).requiresGrad(true);
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Attention.scaledDotProduct(q, k, v, AttentionMask.NONE.withAdditive(learned)));
+        assertTrue(e.getMessage().contains("requires grad"), e.getMessage());
+        assertEquals(4, Attention.scaledDotProduct(q, k, v, AttentionMask.NONE.withAdditive(learned.detach())).size(2));
+        // the kernel checks that a per-batch mask broadcasts
+        e = assertThrows(IllegalArgumentException.class, () -> io.isthmus.kernels.attention.AttentionKernel.fast().forward(
+                4, 1, 1, 1, 1, 1, new float[4], new float[4], new float[4],
+                new io.isthmus.kernels.attention.AttentionMasks(false, new float[2], 2, 1, null), 0f, 0L,
+                new float[4], new float[4]));
+        assertTrue(e.getMessage().contains("does not broadcast"), e.getMessage());
     }
 }

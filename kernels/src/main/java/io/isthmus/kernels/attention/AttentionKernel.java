@@ -101,6 +101,14 @@ public abstract class AttentionKernel {
         checkLength("q", q, (long) b * h * tq * d);
         checkLength("k", k, (long) b * h * tk * d);
         checkLength("v", v, (long) b * h * tk * dv);
+        if (masks == null) {
+            throw new IllegalArgumentException("attention masks are null; pass AttentionMasks.NONE for no mask");
+        }
+        if (masks.additive() != null && ((masks.addBatches() != 1 && masks.addBatches() != b)
+                || (masks.addHeads() != 1 && masks.addHeads() != h))) {
+            throw new IllegalArgumentException("additive mask of " + masks.addBatches() + " batches x " + masks.addHeads()
+                    + " heads does not broadcast to " + b + " x " + h + ": each must be 1 or equal");
+        }
         if (masks.additive() != null) {
             checkLength("additive mask", masks.additive(), (long) masks.addBatches() * masks.addHeads() * tq * tk);
         }
