@@ -12,8 +12,7 @@ import java.util.SplittableRandom;
 public class Dropout extends Layer implements RandomState {
 
     private final float p;
-    private long seed;
-    private long calls;
+    private final DropoutSeeds dropoutSeeds;
 
     public Dropout(float p) {
         this(p, Seeds.next().nextLong());
@@ -24,7 +23,7 @@ public class Dropout extends Layer implements RandomState {
             throw new IllegalArgumentException("Dropout probability must be in [0, 1), got " + p);
         }
         this.p = p;
-        this.seed = seed;
+        this.dropoutSeeds = new DropoutSeeds(seed);
     }
 
     @Override
@@ -32,8 +31,7 @@ public class Dropout extends Layer implements RandomState {
         if (!isTraining() || p == 0f) {
             return input;
         }
-        SplittableRandom random = new SplittableRandom(Seeds.forCall(seed, calls));
-        calls++;
+        SplittableRandom random = new SplittableRandom(dropoutSeeds.next());
         return drop(input, p, random);
     }
 
@@ -45,17 +43,12 @@ public class Dropout extends Layer implements RandomState {
     /** {seed, calls}: the mask of the next call comes from both. */
     @Override
     public long[] randomState() {
-        return new long[]{seed, calls};
+        return dropoutSeeds.state();
     }
 
     @Override
     public void setRandomState(long[] state) {
-        if (state.length != 2 || state[1] < 0) {
-            throw new IllegalArgumentException("Dropout random state must be {seed, calls >= 0}, got "
-                    + java.util.Arrays.toString(state));
-        }
-        seed = state[0];
-        calls = state[1];
+        dropoutSeeds.restore(state, "Dropout");
     }
 
     @Override

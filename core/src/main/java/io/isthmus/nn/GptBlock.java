@@ -7,7 +7,6 @@ import io.isthmus.tensor.Seeds;
 import io.isthmus.tensor.Shape;
 import io.isthmus.tensor.Tensor;
 
-import java.util.Arrays;
 
 /**
  * A pre-norm GPT decoder block with the names of the W8 script's {@code Block}
@@ -36,8 +35,7 @@ public final class GptBlock extends Layer implements RandomState {
     private final Linear fc2;
     private final GELU gelu = new GELU();
     private final Dropout residualDropout;
-    private long seed;
-    private long calls;
+    private final DropoutSeeds dropoutSeeds;
 
     /**
      * Weights drawn as PyTorch draws them (layer norms 1 and 0, linears uniform in ±1/sqrt(in)),
@@ -64,7 +62,7 @@ public final class GptBlock extends Layer implements RandomState {
         this.fc2 = registerModule("fc2", new Linear(ff, dModel));
         // Registered, so that eval() turns it off and checkpoints keep its stream.
         this.residualDropout = registerModule("resid_drop", new Dropout(dropout));
-        this.seed = Seeds.next().nextLong();
+        this.dropoutSeeds = new DropoutSeeds(Seeds.next().nextLong());
     }
 
     @Override
@@ -85,8 +83,7 @@ public final class GptBlock extends Layer implements RandomState {
         Tensor[] kv = cache == null ? new Tensor[]{parts[1], parts[2]} : cache.append(parts[1], parts[2]);
         // Causal is aligned to the last key: with a cache, new token i sees the cached ones and itself.
         float p = isTraining() ? attentionDropout : 0f;
-        long callSeed = Seeds.forCall(seed, calls);
-        calls++;
+        long callSeed = dropoutSeeds.next();
         Tensor attended = AttentionHeads.merge(
                 Attention.scaledDotProduct(parts[0], kv[0], kv[1], AttentionMask.CAUSAL, p, callSeed));
         Tensor h = x.add(residualDropout.forward(proj.forward(attended)));
@@ -96,17 +93,12 @@ public final class GptBlock extends Layer implements RandomState {
     /** {seed, calls} of the attention dropout (the residual dropout is a submodule with its own). */
     @Override
     public long[] randomState() {
-        return new long[]{seed, calls};
+        return dropoutSeeds.state();
     }
 
     @Override
     public void setRandomState(long[] state) {
-        if (state.length != 2 || state[1] < 0) {
-            throw new IllegalArgumentException("GptBlock random state must be {seed, calls >= 0}, got "
-                    + Arrays.toString(state));
-        }
-        seed = state[0];
-        calls = state[1];
+        dropoutSeeds.restore(state, "GptBlock");
     }
 
     public int dModel() {

@@ -30,8 +30,7 @@ public class MultiheadAttention extends Module implements RandomState {
     private final Tensor inProjWeight;
     private final Tensor inProjBias;
     private final Linear outProj;
-    private long seed;
-    private long calls;
+    private final DropoutSeeds dropoutSeeds;
 
     /** batch_first, no dropout. */
     public MultiheadAttention(int embedDim, int numHeads) {
@@ -55,7 +54,7 @@ public class MultiheadAttention extends Module implements RandomState {
         this.inProjBias = registerParameter("in_proj_bias", Tensor.zeros(3 * embedDim));
         this.outProj = registerModule("out_proj", new Linear(embedDim, embedDim, true, random));
         java.util.Arrays.fill(outProj.bias().data(), 0f);
-        this.seed = random.nextLong();
+        this.dropoutSeeds = new DropoutSeeds(random.nextLong());
     }
 
     /**
@@ -87,8 +86,7 @@ public class MultiheadAttention extends Module implements RandomState {
         }
         AttentionMask mask = mask(o, b, tq, tk);
         float p = isTraining() ? dropout : 0f;
-        long callSeed = Seeds.forCall(seed, calls);
-        calls++;
+        long callSeed = dropoutSeeds.next();
         Tensor attended = Attention.scaledDotProduct(qh, kh, vh, mask, p, callSeed);
         Tensor merged = AttentionHeads.merge(attended);
         Tensor out = outProj.forward(merged);
@@ -115,8 +113,7 @@ public class MultiheadAttention extends Module implements RandomState {
         Tensor[] kv = cache.append(qkv[1], qkv[2]);
         // Causal masks align to the last key: new step i sees keys 0 .. past + i.
         float p = isTraining() ? dropout : 0f;
-        long callSeed = Seeds.forCall(seed, calls);
-        calls++;
+        long callSeed = dropoutSeeds.next();
         Tensor attended = Attention.scaledDotProduct(qh, kv[0], kv[1], AttentionMask.CAUSAL, p, callSeed);
         Tensor merged = AttentionHeads.merge(attended);
         return recordOutput(outProj.forward(merged));
@@ -246,17 +243,12 @@ public class MultiheadAttention extends Module implements RandomState {
     /** {seed, calls} of the attention dropout: the mask of the next training call comes from both. */
     @Override
     public long[] randomState() {
-        return new long[]{seed, calls};
+        return dropoutSeeds.state();
     }
 
     @Override
     public void setRandomState(long[] state) {
-        if (state.length != 2 || state[1] < 0) {
-            throw new IllegalArgumentException("MultiheadAttention random state must be {seed, calls >= 0}, got "
-                    + java.util.Arrays.toString(state));
-        }
-        seed = state[0];
-        calls = state[1];
+        dropoutSeeds.restore(state, "MultiheadAttention");
     }
 
     public Tensor inProjWeight() {

@@ -44,8 +44,7 @@ public abstract class RecurrentLayer extends Module implements RandomState {
     private final boolean bias;
     /** Per layer-direction (index layer * D + direction): {weight_ih, weight_hh, bias_ih, bias_hh}, biases null without bias. */
     private final List<Tensor[]> weights = new ArrayList<>();
-    private long seed;
-    private long calls;
+    private final DropoutSeeds dropoutSeeds;
 
     RecurrentLayer(Builder<?> b, Cell cell) {
         if (b.inputSize <= 0 || b.hiddenSize <= 0) {
@@ -84,7 +83,7 @@ public abstract class RecurrentLayer extends Module implements RandomState {
             }
         }
         // after the weights, so they are the same draws as without dropout
-        this.seed = random.nextLong();
+        this.dropoutSeeds = new DropoutSeeds(random.nextLong());
     }
 
     /**
@@ -129,8 +128,7 @@ public abstract class RecurrentLayer extends Module implements RandomState {
             }
             Tensor layerOut = dirs == 1 ? outs[0] : ShapeOps.concat(2, outs);
             if (layer < numLayers - 1 && dropout > 0f && isTraining()) {
-                SplittableRandom random = new SplittableRandom(Seeds.forCall(seed, calls));
-                calls++;
+                SplittableRandom random = new SplittableRandom(dropoutSeeds.next());
                 layerOut = io.isthmus.ops.Dropout.dropout(layerOut, dropout, random);
             }
             layerInput = layerOut;
@@ -239,17 +237,12 @@ public abstract class RecurrentLayer extends Module implements RandomState {
     /** {seed, calls}: the dropout mask between layers of the next training call comes from both. */
     @Override
     public long[] randomState() {
-        return new long[]{seed, calls};
+        return dropoutSeeds.state();
     }
 
     @Override
     public void setRandomState(long[] state) {
-        if (state.length != 2 || state[1] < 0) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + " random state must be {seed, calls >= 0}, got "
-                    + Arrays.toString(state));
-        }
-        seed = state[0];
-        calls = state[1];
+        dropoutSeeds.restore(state, getClass().getSimpleName());
     }
 
     /**
