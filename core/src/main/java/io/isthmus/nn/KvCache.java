@@ -66,20 +66,16 @@ public final class KvCache {
 
         /** Appends the new steps' k, v [B, h, tNew, d] and returns the whole {keys, values}. */
         Tensor[] append(Tensor k, Tensor v) {
-            Tensor kd = k.detach();
-            Tensor vd = v.detach();
             if (keys != null && (keys.size(0) != k.size(0) || keys.size(1) != k.size(1) || keys.size(3) != k.size(3))) {
                 throw new IllegalArgumentException("KvCache holds keys " + Shape.str(keys.shape()) + " but got new keys "
                         + Shape.str(k.shape()) + ": B, heads and head size must agree");
             }
             // The returned keys keep the new steps' graph (a loss through a cached forward trains
-            // their projection); what is stored for later steps is detached.
-            Tensor[] seen = k.requiresGrad() || v.requiresGrad()
-                    ? new Tensor[]{keys == null ? k : ShapeOps.concat(2, keys, k), values == null ? v : ShapeOps.concat(2, values, v)}
-                    : null;
-            keys = keys == null ? kd : ShapeOps.concat(2, keys, kd);
-            values = values == null ? vd : ShapeOps.concat(2, values, vd);
-            return seen != null ? seen : new Tensor[]{keys, values};
+            // their projection); what is stored for later steps is the same data, detached.
+            Tensor[] seen = {keys == null ? k : ShapeOps.concat(2, keys, k), values == null ? v : ShapeOps.concat(2, values, v)};
+            keys = seen[0].detach();
+            values = seen[1].detach();
+            return seen;
         }
     }
 }

@@ -1,9 +1,6 @@
 package io.isthmus.nn;
 
-import io.isthmus.ops.Arithmetic;
-import io.isthmus.ops.Views;
 import io.isthmus.tensor.Seeds;
-import io.isthmus.tensor.Shape;
 import io.isthmus.tensor.Tensor;
 
 import java.util.SplittableRandom;
@@ -43,15 +40,7 @@ public class PositionEmbedding extends Layer {
     }
 
     private Tensor add(Tensor x, int offset) {
-        int[] s = x.shape();
-        if (s.length != 3 || s[2] != dim) {
-            throw new IllegalArgumentException("PositionEmbedding(dim=" + dim + ") expects x [B, T, " + dim + "], got " + Shape.str(s));
-        }
-        if (offset < 0 || offset + s[1] > maxLen) {
-            throw new IllegalArgumentException("PositionEmbedding: positions " + offset + " .. " + (offset + s[1] - 1)
-                    + " of x " + Shape.str(s) + " exceed max_len " + maxLen);
-        }
-        return Arithmetic.add(x, Views.narrow(weight, 0, offset, s[1]));
+        return PositionRows.add("PositionEmbedding", "dim", x, weight, offset);
     }
 
     public Tensor weight() {

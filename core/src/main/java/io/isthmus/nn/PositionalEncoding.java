@@ -1,8 +1,5 @@
 package io.isthmus.nn;
 
-import io.isthmus.ops.Arithmetic;
-import io.isthmus.ops.Views;
-import io.isthmus.tensor.Shape;
 import io.isthmus.tensor.Tensor;
 
 /**
@@ -58,16 +55,7 @@ public class PositionalEncoding extends Layer {
     }
 
     private Tensor encode(Tensor x, int offset) {
-        int[] s = x.shape();
-        if (s.length != 3 || s[2] != dModel) {
-            throw new IllegalArgumentException("PositionalEncoding(d_model=" + dModel + ") expects x [B, T, " + dModel
-                    + "], got " + Shape.str(s));
-        }
-        if (offset < 0 || offset + s[1] > maxLen) {
-            throw new IllegalArgumentException("PositionalEncoding: positions " + offset + " .. " + (offset + s[1] - 1)
-                    + " of x " + Shape.str(s) + " exceed max_len " + maxLen);
-        }
-        return dropout.forward(Arithmetic.add(x, Views.narrow(pe, 0, offset, s[1])));
+        return dropout.forward(PositionRows.add("PositionalEncoding", "d_model", x, pe, offset));
     }
 
     /** The table [maxLen, dModel] (a buffer). */

@@ -41,7 +41,7 @@ public final class Linear {
         gemm.sgemm(false, true, rows, out, in, 1f, xd, 0, in, wd, 0, in, 0f, y, 0, out);
         if (bias != null) {
             float[] b = bias.data();
-            Threads.parallelRanges(rows, Math.max(1, Threads.ELEMENTWISE_GRAIN / Math.max(1, out)),
+            Threads.parallelRanges(rows, Threads.rowGrain(out),
                     (from, n) -> k.addBias(y, from * out, n, out, b, 0));
         }
         return Tensor.result(y, outShape, "linear", (gradOut, grads) -> {

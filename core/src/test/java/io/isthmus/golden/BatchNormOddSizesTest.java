@@ -54,18 +54,10 @@ class BatchNormOddSizesTest {
         double eps = c.number("eps", 1e-5);
         double momentum = c.number("momentum", 0.1);
         double[] xd = DoubleReference.widen(x);
-        double[] wd = DoubleReference.widen(w);
-        double[] bd = DoubleReference.widen(b);
-        double[] g = DoubleReference.widen(gradOut);
         Function<double[][], double[]> f = a -> normalize(a[0], a[1], a[2], n, ch, s, eps);
         String what = c.name() + " x " + Arrays.toString(shape);
-        DoubleReference.assertClose(what + " out", f.apply(new double[][]{xd, wd, bd}), out.data(), ATOL, RTOL);
-        DoubleReference.assertClose(what + " grad.x", DoubleReference.gradient(
-                v -> DoubleReference.dot(f.apply(new double[][]{v, wd, bd}), g), xd), input.grad(), ATOL, RTOL);
-        DoubleReference.assertClose(what + " grad.weight", DoubleReference.gradient(
-                v -> DoubleReference.dot(f.apply(new double[][]{xd, v, bd}), g), wd), layer.weight().grad(), ATOL, RTOL);
-        DoubleReference.assertClose(what + " grad.bias", DoubleReference.gradient(
-                v -> DoubleReference.dot(f.apply(new double[][]{xd, wd, v}), g), bd), layer.bias().grad(), ATOL, RTOL);
+        DoubleReference.assertAffine(what, f, x, w, b, gradOut, out, input,
+                layer.weight(), layer.bias(), ATOL, RTOL);
 
         double[] runningMean = new double[ch];
         double[] runningVar = new double[ch];

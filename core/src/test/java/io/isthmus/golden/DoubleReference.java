@@ -1,6 +1,9 @@
 package io.isthmus.golden;
 
+import io.isthmus.tensor.Tensor;
+
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -78,5 +81,25 @@ final class DoubleReference {
                         + expected[i] + " (|diff| " + diff + ", tolerance " + atol + " + " + rtol + " * |expected|)");
             }
         }
+    }
+
+    /**
+     * An affine normalization f(x, weight, bias) checked in float64: its output against out, and
+     * the central-difference gradients of sum(f * gradOut) against the gradients backward left in
+     * input, weight and bias.
+     */
+    static void assertAffine(String what, Function<double[][], double[]> f, float[] x, float[] w,
+                             float[] b, float[] gradOut, Tensor out, Tensor input, Tensor weight, Tensor bias,
+                             double atol, double rtol) {
+        double[] xd = widen(x);
+        double[] wd = widen(w);
+        double[] bd = widen(b);
+        double[] g = widen(gradOut);
+        assertClose(what + " out", f.apply(new double[][]{xd, wd, bd}), out.data(), atol, rtol);
+        assertClose(what + " grad.x", gradient(v -> dot(f.apply(new double[][]{v, wd, bd}), g), xd), input.grad(), atol, rtol);
+        assertClose(what + " grad.weight", gradient(v -> dot(f.apply(new double[][]{xd, v, bd}), g), wd), weight.grad(),
+                atol, rtol);
+        assertClose(what + " grad.bias", gradient(v -> dot(f.apply(new double[][]{xd, wd, v}), g), bd), bias.grad(),
+                atol, rtol);
     }
 }

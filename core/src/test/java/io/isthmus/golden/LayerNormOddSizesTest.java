@@ -46,19 +46,9 @@ class LayerNormOddSizesTest {
         Tensor out = layer.forward(input);
         out.backward(gradOut);
 
-        double[] xd = DoubleReference.widen(x);
-        double[] wd = DoubleReference.widen(w);
-        double[] bd = DoubleReference.widen(b);
-        double[] g = DoubleReference.widen(gradOut);
         Function<double[][], double[]> f = a -> normalize(a[0], a[1], a[2], d, eps);
-        String what = c.name() + " x " + Arrays.toString(shape);
-        DoubleReference.assertClose(what + " out", f.apply(new double[][]{xd, wd, bd}), out.data(), ATOL, RTOL);
-        DoubleReference.assertClose(what + " grad.x", DoubleReference.gradient(
-                v -> DoubleReference.dot(f.apply(new double[][]{v, wd, bd}), g), xd), input.grad(), ATOL, RTOL);
-        DoubleReference.assertClose(what + " grad.weight", DoubleReference.gradient(
-                v -> DoubleReference.dot(f.apply(new double[][]{xd, v, bd}), g), wd), layer.weight().grad(), ATOL, RTOL);
-        DoubleReference.assertClose(what + " grad.bias", DoubleReference.gradient(
-                v -> DoubleReference.dot(f.apply(new double[][]{xd, wd, v}), g), bd), layer.bias().grad(), ATOL, RTOL);
+        DoubleReference.assertAffine(c.name() + " x " + Arrays.toString(shape), f, x, w, b, gradOut, out, input,
+                layer.weight(), layer.bias(), ATOL, RTOL);
     }
 
     /** Layer norm in float64 over rows of d: (x - mean) / sqrt(var + eps) * w + b. */

@@ -112,6 +112,11 @@ public final class Threads {
         }
     }
 
+    /** Rows of {@code cols} floats per range of a split row loop: about {@link #ELEMENTWISE_GRAIN} floats, at least one row. */
+    public static int rowGrain(int cols) {
+        return Math.max(1, ELEMENTWISE_GRAIN / Math.max(1, cols));
+    }
+
     /** One contiguous range [from, from + length) of a split loop. */
     @FunctionalInterface
     public interface Range {

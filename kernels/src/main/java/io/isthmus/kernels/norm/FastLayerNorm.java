@@ -9,7 +9,7 @@ import io.isthmus.kernels.Threads;
  * Backward: one pass per row for the two row sums, one for dx; dweight and dbias accumulate in
  * float rows of [d] per block of rows and are summed block by block at the end. Rows are split
  * across the kernel threads in ranges (forward) and in blocks of a size fixed by d (backward,
- * {@link #rowsPerBlock}), so the result does not depend on the thread count.
+ * {@link Threads#rowGrain}), so the result does not depend on the thread count.
  */
 public final class FastLayerNorm implements LayerNormKernel {
 
@@ -21,13 +21,8 @@ public final class FastLayerNorm implements LayerNormKernel {
     @Override
     public void forward(int rows, int d, float[] x, float[] weight, float[] bias, float eps,
                         float[] y, float[] mean, float[] invStd) {
-        Threads.parallelRanges(rows, rowsPerBlock(d),
+        Threads.parallelRanges(rows, Threads.rowGrain(d),
                 (from, n) -> forwardRows(from, from + n, d, x, weight, bias, eps, y, mean, invStd));
-    }
-
-    /** Rows per range or block: about {@link Threads#ELEMENTWISE_GRAIN} floats. */
-    static int rowsPerBlock(int d) {
-        return Math.max(1, Threads.ELEMENTWISE_GRAIN / Math.max(1, d));
     }
 
     private static void forwardRows(int fromRow, int toRow, int d, float[] x, float[] weight, float[] bias, float eps,
@@ -70,7 +65,7 @@ public final class FastLayerNorm implements LayerNormKernel {
     @Override
     public void backward(int rows, int d, float[] x, float[] dy, float[] weight, float[] mean, float[] invStd,
                          float[] dx, float[] dweight, float[] dbias) {
-        int perBlock = rowsPerBlock(d);
+        int perBlock = Threads.rowGrain(d);
         int blocks = Math.max(1, (rows + perBlock - 1) / perBlock);
         float[][] dws = new float[blocks][];
         float[][] dbs = new float[blocks][];

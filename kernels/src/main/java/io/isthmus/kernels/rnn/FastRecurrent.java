@@ -59,7 +59,8 @@ final class FastRecurrent extends RecurrentKernel {
             pass.run(0, bs);
             return;
         }
-        Threads.parallelFor(threads, c -> pass.run((int) ((long) bs * c / threads), (int) ((long) bs * (c + 1) / threads)));
+        // One range per thread (bs >= threads, so every range holds a sample).
+        Threads.parallelRanges(bs, 1, (from, n) -> pass.run(from, from + n));
     }
 
     private final Gemm gemm;

@@ -7,9 +7,10 @@ import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
+import static io.isthmus.kernels.norm.NormChecks.assertClose;
+import static io.isthmus.kernels.norm.NormChecks.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * FastBatchNorm against the ScalarBatchNorm oracle (both layouts: short runs and channel runs,
@@ -27,23 +28,6 @@ class BatchNormKernelTest {
     @AfterEach
     void restoreThreads() {
         Threads.set(threadsBefore);
-    }
-
-    private static float[] random(SplittableRandom random, int n, double center, double spread) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (center + spread * (random.nextDouble() * 2 - 1));
-        }
-        return v;
-    }
-
-    private static void assertClose(String what, float[] expected, float[] actual, double tol) {
-        assertEquals(expected.length, actual.length, what + " length");
-        for (int i = 0; i < expected.length; i++) {
-            if (!(Math.abs(expected[i] - actual[i]) <= tol * (1 + Math.abs(expected[i])))) {
-                fail(what + ": element " + i + " is " + actual[i] + ", expected " + expected[i]);
-            }
-        }
     }
 
     @Test

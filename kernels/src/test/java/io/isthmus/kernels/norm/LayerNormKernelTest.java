@@ -4,8 +4,9 @@ import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
 
+import static io.isthmus.kernels.norm.NormChecks.assertClose;
+import static io.isthmus.kernels.norm.NormChecks.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * FastLayerNorm against the ScalarLayerNorm oracle on awkward row lengths (D = 1, 7, 33, 130),
@@ -17,24 +18,6 @@ class LayerNormKernelTest {
     private static final LayerNormKernel SCALAR = new ScalarLayerNorm();
     private static final LayerNormKernel FAST = new FastLayerNorm();
     private static final int[][] SHAPES = {{1, 1}, {5, 1}, {3, 7}, {1, 33}, {17, 33}, {4, 130}};
-
-    private static float[] random(SplittableRandom random, int n, double center, double spread) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (center + spread * (random.nextDouble() * 2 - 1));
-        }
-        return v;
-    }
-
-    private static void assertClose(String what, float[] expected, float[] actual, double tol) {
-        assertEquals(expected.length, actual.length, what + ": length");
-        for (int i = 0; i < expected.length; i++) {
-            double bound = tol * (1 + Math.abs(expected[i]));
-            if (!(Math.abs(expected[i] - actual[i]) <= bound)) {
-                fail(what + " at " + i + ": expected " + expected[i] + ", got " + actual[i]);
-            }
-        }
-    }
 
     @Test
     void fastMatchesScalar() {
