@@ -142,7 +142,7 @@ public final class Kernels {
             if (simd.isEmpty() || blas.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(AutoGemm.persistent(simd.get().gemm(), new BlasGemm(blas.get()),
+            return Optional.of(AutoGemm.persistent(simd.get().gemm(), simd.get().vectorGemm(), new BlasGemm(blas.get()),
                     simd.get().vectorBits(), blas.get().config(), blas.get().coreName()));
         }
     }

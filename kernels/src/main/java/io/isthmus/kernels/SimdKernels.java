@@ -11,7 +11,14 @@ import io.isthmus.kernels.pool.PoolKernel;
  */
 public interface SimdKernels {
 
+    /**
+     * The SIMD GEMM. Until its vector tile is compiled (in the background, from its first call or
+     * {@link #warmUp()}) it runs a bit-identical plain-loop tile, so results never depend on when.
+     */
     Gemm gemm();
+
+    /** The same GEMM on its vector tile from the first call, compiled or not: what a timing of SIMD must run. */
+    Gemm vectorGemm();
 
     Elementwise elementwise();
 

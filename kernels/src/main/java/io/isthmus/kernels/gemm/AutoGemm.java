@@ -105,10 +105,12 @@ public final class AutoGemm implements Gemm {
     /**
      * Measures and keeps settled decisions in the decision file for this machine (see
      * {@link DecisionCache}); {@code simdBits}, {@code blasConfig} and {@code blasCore} go into
-     * its {@link MachineKey}.
+     * its {@link MachineKey}. Calls run {@code simd}; probes and the warm-up time {@code simdTimed},
+     * the same GEMM on its vector code always (calls may run a stopgap while that compiles).
      */
-    public static AutoGemm persistent(Gemm simd, Gemm blas, int simdBits, String blasConfig, String blasCore) {
-        return new AutoGemm(simd, blas, new GemmProbe(simd, blas),
+    public static AutoGemm persistent(Gemm simd, Gemm simdTimed, Gemm blas, int simdBits, String blasConfig,
+                                      String blasCore) {
+        return new AutoGemm(simd, blas, new GemmProbe(simdTimed, blas),
                 DecisionCache.configured(MachineKey.of(simdBits, blasConfig, blasCore)));
     }
 

@@ -280,6 +280,10 @@ final class GemmWarmup {
     }
 
     private void drain() {
+        if (simd instanceof CompilingGemm compiling) {
+            // Its own warm-up compiles the core of the vector code; ours would run it boxed meanwhile.
+            compiling.awaitCompiled(layoutBudgetNanos);
+        }
         while (true) {
             Runnable task;
             synchronized (this) {

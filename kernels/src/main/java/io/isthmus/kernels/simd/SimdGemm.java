@@ -1,6 +1,7 @@
 package io.isthmus.kernels.simd;
 
 import io.isthmus.kernels.Threads;
+import io.isthmus.kernels.gemm.CompilingGemm;
 import io.isthmus.kernels.gemm.Gemm;
 import io.isthmus.kernels.gemm.GemmEdges;
 
@@ -19,6 +20,10 @@ import io.isthmus.kernels.gemm.GemmEdges;
 public final class SimdGemm implements Gemm {
 
     private final TileKernel kernel;
+    /** The bit-identical plain-loop twin, run while the warm-up has not compiled the vector tile. */
+    private final FmaLoopGemm twin;
+    /** Null: the vector tile from the first call (tests, {@code -Disthmus.warmup=false}). */
+    private final TileWarmup warmup;
     private final int kcBlock;
     private final int mcBlock;
     private final int ncBlock;
@@ -36,27 +41,88 @@ public final class SimdGemm implements Gemm {
     }
 
     SimdGemm(TileKernel kernel, int kcBlock, int mcBlock, int ncBlock, int directPanels, int inPlaceRows) {
+        this(kernel, kcBlock, mcBlock, ncBlock, directPanels, inPlaceRows, null);
+    }
+
+    /**
+     * @param warmupOf the warm-up of the vector tile, given this GEMM on the vector tile and its twin;
+     *                 null to run the vector tile from the first call
+     */
+    SimdGemm(TileKernel kernel, int kcBlock, int mcBlock, int ncBlock, int directPanels, int inPlaceRows,
+             java.util.function.BiFunction<Gemm, Gemm, TileWarmup> warmupOf) {
         this.inPlaceRows = inPlaceRows;
         this.kernel = kernel;
+        this.twin = new FmaLoopGemm(kcBlock);
         this.kcBlock = kcBlock;
         this.mcBlock = mcBlock - mcBlock % kernel.rows();
         this.ncBlock = ncBlock - ncBlock % kernel.cols();
         this.directPanels = directPanels;
+        this.warmup = warmupOf == null ? null : warmupOf.apply(vectorOnly(), twin);
     }
 
     SimdGemm(TileKernel kernel) {
         this(kernel, 256, 384, 4096, 4);
     }
 
-    /** Width in bits of the vectors this GEMM runs on. */
-    int bits() {
-        return kernel.bits();
+    /**
+     * The GEMM of {@code kernel} whose calls run the bit-identical {@link FmaLoopGemm} until a
+     * {@link TileWarmup} thread has the vector tile compiled (results never show which ran); the
+     * vector tile from the first call with {@code -Disthmus.warmup=false}.
+     */
+    static SimdGemm warmingUp(TileKernel kernel) {
+        if (!KernelWarmup.enabled()) {
+            return new SimdGemm(kernel);
+        }
+        return new SimdGemm(kernel, 256, 384, 4096, 4, 128, TileWarmup::onDaemonThread);
+    }
+
+    /** Starts compiling the vector tile in the background, if it is not yet (no-op without warm-up). */
+    void warmUp() {
+        if (warmup != null) {
+            warmup.request();
+        }
+    }
+
+    /**
+     * This GEMM on the vector tile always, compiled or not: what a timing of the SIMD GEMM must run
+     * (AutoGemm's probes), as the twin is only a stopgap.
+     */
+    CompilingGemm vectorOnly() {
+        return new CompilingGemm() {
+            @Override
+            public boolean awaitCompiled(long nanos) {
+                return warmup == null || warmup.await(nanos);
+            }
+
+            @Override
+            public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float beta, float[] c, int cOff, int ldc) {
+                multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            }
+
+            @Override
+            public String name() {
+                return "simd";
+            }
+        };
     }
 
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
+        if (warmup != null && !warmup.hotOrRequest()) {
+            twin.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** The product on the vector tile. */
+    private void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                          float beta, float[] c, int cOff, int ldc) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -112,8 +178,7 @@ public final class SimdGemm implements Gemm {
         int nr = tile.cols();
         GemmScratch scratch = GemmScratch.get();
         // Equal k slices: 784 = 4 x 196, not 3 x 256 + 16 (a short slice pays a whole epilogue per few steps).
-        int kSlices = (k + kcBlock - 1) / kcBlock;
-        int kcMax = (k + kSlices - 1) / kSlices;
+        int kcMax = sliceLength(k, kcBlock);
         int ncMax = Math.min(ncBlock, (n + nr - 1) / nr * nr);
         float[] bp = scratch.packedB(kcMax * ncMax);
         float[] spill = scratch.tile();
@@ -170,6 +235,15 @@ public final class SimdGemm implements Gemm {
                 }
             }
         }
+    }
+
+    /**
+     * The length of each k slice (the last may be shorter): k in equal slices of at most kcBlock.
+     * {@link FmaLoopGemm} slices k the same way, which its bits depend on.
+     */
+    static int sliceLength(int k, int kcBlock) {
+        int kSlices = (k + kcBlock - 1) / kcBlock;
+        return (k + kSlices - 1) / kSlices;
     }
 
     @Override

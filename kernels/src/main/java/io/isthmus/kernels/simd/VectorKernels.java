@@ -54,7 +54,7 @@ public final class VectorKernels implements SimdKernels {
             case 256 -> FloatVector.SPECIES_256;
             default -> FloatVector.SPECIES_128;
         };
-        gemm = new SimdGemm(tileKernel(bits));
+        gemm = SimdGemm.warmingUp(tileKernel(bits));
         elementwise = SimdElementwise.warmingUp(species);
         pool = new SimdPool(species);
     }
@@ -95,6 +95,11 @@ public final class VectorKernels implements SimdKernels {
     }
 
     @Override
+    public Gemm vectorGemm() {
+        return gemm.vectorOnly();
+    }
+
+    @Override
     public Elementwise elementwise() {
         return elementwise;
     }
@@ -106,6 +111,7 @@ public final class VectorKernels implements SimdKernels {
 
     @Override
     public void warmUp() {
+        gemm.warmUp();
         elementwise.warmUpTrainingKernels();
     }
 
