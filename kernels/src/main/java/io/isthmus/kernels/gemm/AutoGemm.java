@@ -135,6 +135,13 @@ public final class AutoGemm implements Gemm {
         chosen.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
+    @Override
+    public void sgemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PreparedB b,
+                      float beta, float[] c, int cOff, int ldc) {
+        Gemm chosen = usesBlas(transA, b.transB(), m, b.n(), b.k()) ? blas : simd;
+        chosen.sgemm(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
+    }
+
     /** The backend for this call: the class's decision, made now if it is the class's first call. */
     boolean usesBlas(boolean transA, boolean transB, int m, int n, int k) {
         if (m == 0 || n == 0 || k == 0 || (long) m * n * k <= UNMEASURED_WORK) {

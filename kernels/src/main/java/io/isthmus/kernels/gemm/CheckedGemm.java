@@ -25,6 +25,22 @@ public final class CheckedGemm implements Gemm {
     }
 
     @Override
+    public void sgemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PreparedB b,
+                      float beta, float[] c, int cOff, int ldc) {
+        int n = b.n();
+        int k = b.k();
+        GemmArgs.check(transA, b.transB(), m, n, k, a, aOff, lda, b.array(), b.offset(), b.ldb(), c, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || alpha == 0f) {
+            GemmEdges.scaleC(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        delegate.sgemm(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
+    }
+
+    @Override
     public String name() {
         return delegate.name();
     }

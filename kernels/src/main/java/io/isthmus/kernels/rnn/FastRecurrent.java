@@ -3,6 +3,7 @@ package io.isthmus.kernels.rnn;
 import io.isthmus.kernels.Threads;
 import io.isthmus.kernels.elementwise.Elementwise;
 import io.isthmus.kernels.gemm.Gemm;
+import io.isthmus.kernels.gemm.PreparedB;
 
 import java.util.Arrays;
 
@@ -12,7 +13,8 @@ import java.util.Arrays;
  * <p>Forward, with G * H = gw gate rows:
  * <ol>
  *   <li>gates [T * B, gw] = x [T * B, I] x W_ih^T + (b_ih + b_hh) (W_ih^T and W_hh^T copied
- *       once per call into the layout the GEMM reads fastest): the input projection of all
+ *       once per call into the layout the GEMM reads fastest; W_hh^T, and W_hh for the backward,
+ *       {@linkplain PreparedB prepared} once for all steps): the input projection of all
  *       steps as ONE GEMM, both biases folded into the rows it starts from (for GRU the n block
  *       gets only b_in, since b_hn sits inside r * (W_hn h + b_hn));</li>
  *   <li>per step, one GEMM h_{t-1} [B, H] x W_hh^T: accumulated straight onto that step's gate
@@ -99,7 +101,8 @@ final class FastRecurrent extends RecurrentKernel {
         // reading W transposed (measured for the LSTM step 64 x 1024 x 256: 136 vs 106 GFLOPS)
         float[] ihT = transposed(w.ih(), gw, in);
         gemm.sgemm(false, false, rows, gw, in, 1f, x, 0, in, ihT, 0, gw, folded == null ? 0f : 1f, gates, 0, gw);
-        float[] hhT = transposed(w.hh(), gw, hid);
+        // packed once for all steps where the GEMM packs B (the SIMD GEMM: a 1 MB copy a step for W3's LSTM)
+        PreparedB hhT = new PreparedB(false, hid, gw, transposed(w.hh(), gw, hid), 0, gw);
 
         float[] hw = gru ? new float[bs * gw] : null;
         float[] hnBias = gru && w.biasHh() != null ? w.biasHh() : null;
@@ -114,10 +117,10 @@ final class FastRecurrent extends RecurrentKernel {
                 if (hp == null) {
                     Arrays.fill(hw, 0f);
                 } else {
-                    gemm.sgemm(false, false, bs, gw, hid, 1f, hp, hpOff, hid, hhT, 0, gw, 0f, hw, 0, gw);
+                    gemm.sgemm(false, bs, 1f, hp, hpOff, hid, hhT, 0f, hw, 0, gw);
                 }
             } else if (hp != null) {
-                gemm.sgemm(false, false, bs, gw, hid, 1f, hp, hpOff, hid, hhT, 0, gw, 1f, gates, gOff, gw);
+                gemm.sgemm(false, bs, 1f, hp, hpOff, hid, hhT, 1f, gates, gOff, gw);
             }
             // 3. gates and state
             int time = t;
@@ -267,6 +270,7 @@ final class FastRecurrent extends RecurrentKernel {
         float[] dGh = gru ? new float[rows * gw] : dGx;
         float[] dh = dhT == null ? new float[state] : dhT.clone();
         float[] dc = s.cell() == Cell.LSTM ? (dcT == null ? new float[state] : dcT.clone()) : null;
+        PreparedB hh = new PreparedB(false, gw, hid, w.hh(), 0, hid);
 
         for (int step = s.steps() - 1; step >= 0; step--) {
             int t = s.timeOf(step);
@@ -291,7 +295,7 @@ final class FastRecurrent extends RecurrentKernel {
             }
             if (step > 0 || g.dh0() != null) {
                 // dh_{t-1} = dG_t [B, gw] x W_hh [gw, H] (+ GRU's direct z dh, already in dh)
-                gemm.sgemm(false, false, bs, hid, gw, 1f, dGh, gOff, gw, w.hh(), 0, hid, gru ? 1f : 0f, dh, 0, hid);
+                gemm.sgemm(false, bs, 1f, dGh, gOff, gw, hh, gru ? 1f : 0f, dh, 0, hid);
             }
         }
         if (g.dh0() != null) {

@@ -4,6 +4,7 @@ import io.isthmus.kernels.Threads;
 import io.isthmus.kernels.gemm.CompilingGemm;
 import io.isthmus.kernels.gemm.Gemm;
 import io.isthmus.kernels.gemm.GemmEdges;
+import io.isthmus.kernels.gemm.PreparedB;
 
 /**
  * Vector API GEMM: cache-blocked (kc x nc panels of B, mc x kc blocks of A), packed, with a
@@ -98,7 +99,13 @@ public final class SimdGemm implements Gemm {
             public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float beta, float[] c, int cOff, int ldc) {
-                multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc);
+            }
+
+            @Override
+            public void sgemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PreparedB b,
+                              float beta, float[] c, int cOff, int ldc) {
+                multiplyPrepared(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
             }
 
             @Override
@@ -116,12 +123,51 @@ public final class SimdGemm implements Gemm {
             twin.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc);
     }
 
-    /** The product on the vector tile. */
+    /** As the plain product, with B packed once into this GEMM's panels and kept in {@code b}. */
+    @Override
+    public void sgemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PreparedB b,
+                      float beta, float[] c, int cOff, int ldc) {
+        if (warmup != null && !warmup.hotOrRequest()) {
+            twin.sgemm(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
+            return;
+        }
+        multiplyPrepared(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
+    }
+
+    private void multiplyPrepared(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PreparedB b,
+                                  float beta, float[] c, int cOff, int ldc) {
+        PackedB packed = b.k() == 0 || b.n() == 0 ? null : b.packed(this, PackedB.class, () -> pack(b));
+        multiply(transA, b.transB(), m, b.n(), b.k(), alpha, a, aOff, lda, b.array(), b.offset(), b.ldb(), packed,
+                beta, c, cOff, ldc);
+    }
+
+    /**
+     * op(B) [k, n] packed as {@link #blocked} packs it, for all of k and n at once: the slice from
+     * row pc at {@code pc * nPad}, its panel q at {@code + q * kc * nr} (nPad: n rounded up to nr).
+     */
+    record PackedB(float[] panels, int nPad) {
+    }
+
+    private PackedB pack(PreparedB b) {
+        int nr = kernel.cols();
+        int k = b.k();
+        int n = b.n();
+        int nPad = (n + nr - 1) / nr * nr;
+        int kcMax = sliceLength(k, kcBlock);
+        float[] panels = new float[k * nPad];
+        for (int pc = 0; pc < k; pc += kcMax) {
+            int kc = Math.min(kcMax, k - pc);
+            GemmPacking.packB(b.transB(), b.array(), b.offset(), b.ldb(), pc, kc, 0, n, nr, panels, pc * nPad);
+        }
+        return new PackedB(panels, nPad);
+    }
+
+    /** The product on the vector tile; B from {@code packed} when it is not null. */
     private void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb, PackedB packed,
                           float beta, float[] c, int cOff, int ldc) {
         if (m == 0 || n == 0) {
             return;
@@ -132,9 +178,9 @@ public final class SimdGemm implements Gemm {
         }
         int threads = Threads.count();
         if (threads > 1 && (long) m * n * k >= Threads.SIMD_GEMM_SPLIT_WORK) {
-            parallel(threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            parallel(threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, packed, beta, c, cOff, ldc);
         } else {
-            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, packed, 0, beta, c, cOff, ldc);
         }
     }
 
@@ -143,7 +189,7 @@ public final class SimdGemm implements Gemm {
      * than tall (then along n, each worker reading all of A), so redundant packing stays small.
      */
     private void parallel(int threads, boolean transA, boolean transB, int m, int n, int k, float alpha,
-                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb, PackedB packed,
                           float beta, float[] c, int cOff, int ldc) {
         int mr = kernel.rows();
         int nr = kernel.cols();
@@ -157,21 +203,25 @@ public final class SimdGemm implements Gemm {
                 int i0 = from * mr;
                 int rows = Math.min(m, to * mr) - i0;
                 int aStart = aOff + (transA ? i0 : i0 * lda);
-                blocked(transA, transB, rows, n, k, alpha, a, aStart, lda, b, bOff, ldb,
+                blocked(transA, transB, rows, n, k, alpha, a, aStart, lda, b, bOff, ldb, packed, 0,
                         beta, c, cOff + i0 * ldc, ldc);
             } else {
                 int j0 = from * nr;
                 int cols = Math.min(n, to * nr) - j0;
                 int bStart = bOff + (transB ? j0 * ldb : j0);
-                blocked(transA, transB, m, cols, k, alpha, a, aOff, lda, b, bStart, ldb,
+                blocked(transA, transB, m, cols, k, alpha, a, aOff, lda, b, bStart, ldb, packed, j0,
                         beta, c, cOff + j0, ldc);
             }
         });
     }
 
-    /** The single-threaded blocked product; a: op(A) [m, k], b: op(B) [k, n], c: [m, n]. */
+    /**
+     * The single-threaded blocked product; a: op(A) [m, k], b: op(B) [k, n], c: [m, n]. With
+     * {@code packed}, B's panels come from it (this call's column 0 being its column packedCol0)
+     * and nothing of B is packed or read here.
+     */
     private void blocked(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb, PackedB packed, int packedCol0,
                          float beta, float[] c, int cOff, int ldc) {
         TileKernel tile = kernel;
         int mr = tile.rows();
@@ -180,7 +230,7 @@ public final class SimdGemm implements Gemm {
         // Equal k slices: 784 = 4 x 196, not 3 x 256 + 16 (a short slice pays a whole epilogue per few steps).
         int kcMax = sliceLength(k, kcBlock);
         int ncMax = Math.min(ncBlock, (n + nr - 1) / nr * nr);
-        float[] bp = scratch.packedB(kcMax * ncMax);
+        float[] bp = packed != null ? packed.panels() : scratch.packedB(kcMax * ncMax);
         float[] spill = scratch.tile();
         // The 8x32 tile's strips can be gathered (one 512-bit gather = two k steps of 8 rows).
         boolean gatherA = !transA && tile instanceof Tile512x8x32;
@@ -188,16 +238,18 @@ public final class SimdGemm implements Gemm {
         for (int jc = 0; jc < n; jc += ncBlock) {
             int nc = Math.min(ncBlock, n - jc);
             boolean directA = !transA && (nc + nr - 1) / nr <= directPanels;
-            boolean inPlaceB = directA && !transB && m <= inPlaceRows;
+            boolean inPlaceB = directA && !transB && m <= inPlaceRows && packed == null;
             float[] ap = directA ? null : scratch.packedA((Math.min(m, mcBlock) + mr - 1) / mr * mr * kcMax);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
                 float blockBeta = pc == 0 ? beta : 1f;
                 // Panels from fullPanels on are packed (all of them unless B is read in place).
                 int fullPanels = inPlaceB ? nc / nr : 0;
-                if (gatherB) {
+                // Where this block's panels start in bp.
+                int panels = packed == null ? 0 : pc * packed.nPad() + (packedCol0 + jc) / nr * kc * nr;
+                if (packed == null && gatherB) {
                     GatherPackBT.pack(b, bOff, ldb, pc, kc, jc, nc, bp, scratch.gatherMap());
-                } else {
+                } else if (packed == null) {
                     GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc + fullPanels * nr, nc - fullPanels * nr, nr, bp);
                 }
                 for (int ic = 0; ic < m; ic += mcBlock) {
@@ -208,7 +260,7 @@ public final class SimdGemm implements Gemm {
                             int cols = Math.min(nr, nc - jr);
                             boolean inPlace = jr / nr < fullPanels;
                             float[] panelArray = inPlace ? b : bp;
-                            int panel = inPlace ? bOff + pc * ldb + jc + jr : (jr / nr - fullPanels) * kc * nr;
+                            int panel = inPlace ? bOff + pc * ldb + jc + jr : panels + (jr / nr - fullPanels) * kc * nr;
                             int panelStride = inPlace ? ldb : nr;
                             int cTile = cOff + ic * ldc + jc + jr;
                             for (int ir = 0; ir < mc; ir += mr) {
@@ -224,7 +276,7 @@ public final class SimdGemm implements Gemm {
                         }
                         for (int jr = 0; jr < nc; jr += nr) {
                             int cols = Math.min(nr, nc - jr);
-                            int panel = (jr / nr) * kc * nr;
+                            int panel = panels + (jr / nr) * kc * nr;
                             int cTile = cOff + ic * ldc + jc + jr;
                             for (int ir = 0; ir < mc; ir += mr) {
                                 tile.multiplyPacked(ap, ir * kc, Math.min(mr, mc - ir),

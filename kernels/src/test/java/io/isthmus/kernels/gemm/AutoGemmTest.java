@@ -43,6 +43,12 @@ class AutoGemmTest {
         }
 
         @Override
+        public void sgemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PreparedB b,
+                          float beta, float[] c, int cOff, int ldc) {
+            calls.add(name + " prepared " + m + "x" + b.n() + "x" + b.k());
+        }
+
+        @Override
         public String name() {
             return name;
         }
@@ -183,6 +189,23 @@ class AutoGemmTest {
             assertFalse(AutoGemm.judge(blasFaster, 256, 256, 256).conclusive());
             return null;
         });
+    }
+
+    @Test
+    void aProductWithAPreparedBRunsOnItsClasssBackendAndGetsThePreparedB() {
+        timer.answers.put("64x1024x256", t(200_000, 300_000)); // SIMD faster
+        timer.answers.put("64x10x256", t(9_000, 6_000));       // OpenBLAS faster
+        AutoGemm auto = auto(DecisionCache.none());
+        PreparedB wide = new PreparedB(false, 256, 1024, new float[256 * 1024], 0, 1024);
+        PreparedB narrow = new PreparedB(true, 256, 10, new float[10 * 256], 0, 256);
+        onThreads(1, () -> {
+            auto.sgemm(false, 64, 1f, new float[64 * 256], 0, 256, wide, 1f, new float[64 * 1024], 0, 1024);
+            auto.sgemm(false, 64, 1f, new float[64 * 256], 0, 256, narrow, 0f, new float[64 * 10], 0, 10);
+            // the same class as a plain product of that shape
+            call(auto, false, false, 64, 1024, 256);
+            return null;
+        });
+        assertEquals(List.of("simd prepared 64x1024x256", "blas prepared 64x10x256", "simd"), calls);
     }
 
     @Test

@@ -49,6 +49,18 @@ class GemmArgsTest {
     }
 
     @Test
+    void aPreparedBIsCheckedLikeAPlainOne() {
+        Gemm gemm = Kernels.gemm();
+        float[] small = new float[10];
+        float[] big = new float[100];
+        // B [3, 5] needs 15 elements; A [4, 3] is fine.
+        PreparedB tooShort = new PreparedB(false, 3, 5, small, 0, 5);
+        expect(() -> gemm.sgemm(false, 4, 1f, big, 0, 3, tooShort, 0f, big, 0, 5), "B", "15", "10");
+        PreparedB narrowLd = new PreparedB(true, 4, 2, big, 0, 3);
+        expect(() -> gemm.sgemm(false, 3, 1f, big, 0, 4, narrowLd, 0f, big, 0, 2), "ldb=3", "4");
+    }
+
+    @Test
     void negativeOffsetIsNamed() {
         Gemm gemm = Kernels.gemm();
         float[] x = new float[64];
