@@ -9,6 +9,7 @@ import io.isthmus.examples.text.CharCorpus;
 import io.isthmus.examples.text.LanguageModelCommand;
 import io.isthmus.examples.text.PerplexityLog;
 import io.isthmus.examples.text.TextGenerator;
+import io.isthmus.examples.text.TextTrainingOptions;
 import io.isthmus.examples.text.Throughput;
 import io.isthmus.loss.CrossEntropyLoss;
 import io.isthmus.tensor.IndexTensor;
@@ -67,11 +68,8 @@ public final class CharLmCommand extends LanguageModelCommand {
 
 
     /** The shared options and the model's and data's. */
-    public static final class Options extends TrainingOptions {
+    public static final class Options extends TextTrainingOptions {
 
-        @Option(names = "--data", paramLabel = "FILE", defaultValue = CharCorpus.DEFAULT_FILE,
-                description = "a UTF-8 text file (default: ${DEFAULT-VALUE}, relative to the working directory)")
-        Path data;
 
         @Option(names = "--cell", paramLabel = "CELL", defaultValue = "lstm",
                 description = "recurrent cell: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
@@ -110,14 +108,7 @@ public final class CharLmCommand extends LanguageModelCommand {
                 description = "clip the global gradient norm to X (default: ${DEFAULT-VALUE}, no clipping, as W7)")
         double clipNorm;
 
-        @Option(names = "--train-fraction", paramLabel = "F", defaultValue = "0.9",
-                description = "the first part of the text trained on; the rest validates (default: ${DEFAULT-VALUE})")
-        double trainFraction;
 
-        @Option(names = "--validation-batches", paramLabel = "N", defaultValue = "16",
-                description = "fixed batches of random windows of the validation text evaluated after each epoch "
-                        + "(default: ${DEFAULT-VALUE}, as W7)")
-        int validationBatches;
 
         @Override
         public int batchSize() {
@@ -133,9 +124,6 @@ public final class CharLmCommand extends LanguageModelCommand {
             require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got " + dropout);
             require(seqLen >= 1, "--seq-len must be at least 1, got " + seqLen);
             require(clipNorm >= 0 && Double.isFinite(clipNorm), "--clip-norm must be 0 or more, got " + clipNorm);
-            require(trainFraction > 0 && trainFraction < 1,
-                    "--train-fraction must be between 0 and 1 (exclusive), got " + trainFraction);
-            require(validationBatches >= 1, "--validation-batches must be at least 1, got " + validationBatches);
         }
     }
 
