@@ -12,12 +12,15 @@ import io.isthmus.kernels.gemm.GemmEdges;
  * vector tile yet (see {@link TileWarmup}): uncompiled, every vector operation is a boxed object
  * and the tile runs 10-1000x slower, where these loops compile in milliseconds.
  *
- * <p>Per k slice, op(B)'s rows are copied into arrays of their own, so that the innermost loop
- * ({@code acc[j] += a * b[j]} along a whole row of C) indexes both arrays from 0: C2 turns it into
- * vector instructions (with two arrays indexed from different offsets it cannot rule out an
- * overlap, and does not).
+ * <p>Per k slice and block of {@link #COLUMN_BLOCK} columns, op(B)'s rows are copied into arrays
+ * of their own, so that the innermost loop ({@code acc[j] += a * b[j]} along a row of C) indexes
+ * both arrays from 0: C2 turns it into vector instructions (with two arrays indexed from
+ * different offsets it cannot rule out an overlap, and does not).
  */
 final class FmaLoopGemm implements Gemm {
+
+    /** Columns of C per block: the copied slice of op(B) is at most kc x this many floats. */
+    static final int COLUMN_BLOCK = 1024;
 
     private final int kcBlock;
     /** Per thread: [0] the accumulator row, [1..kc] the current slice of op(B), one row each. */
@@ -40,27 +43,32 @@ final class FmaLoopGemm implements Gemm {
             return;
         }
         int kcMax = SimdGemm.sliceLength(k, kcBlock);
-        float[][] rows = rows(kcMax + 1, n);
+        float[][] rows = rows(kcMax + 1, Math.min(n, COLUMN_BLOCK));
         float[] acc = rows[0];
-        for (int pc = 0; pc < k; pc += kcMax) {
-            int kc = Math.min(kcMax, k - pc);
-            float sliceBeta = pc == 0 ? beta : 1f;
-            for (int p = 0; p < kc; p++) {
-                float[] row = rows[p + 1];
-                for (int j = 0; j < n; j++) {
-                    row[j] = transB ? b[bOff + j * ldb + pc + p] : b[bOff + (pc + p) * ldb + j];
-                }
-            }
-            for (int i = 0; i < m; i++) {
-                java.util.Arrays.fill(acc, 0, n, 0f);
+        // Column blocks bound the scratch (kc x COLUMN_BLOCK floats); each element's sum is its own.
+        for (int jc = 0; jc < n; jc += COLUMN_BLOCK) {
+            int nc = Math.min(COLUMN_BLOCK, n - jc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                float sliceBeta = pc == 0 ? beta : 1f;
                 for (int p = 0; p < kc; p++) {
-                    float x = transA ? a[aOff + (pc + p) * lda + i] : a[aOff + i * lda + pc + p];
-                    accumulate(x, rows[p + 1], acc, n);
+                    float[] row = rows[p + 1];
+                    for (int j = 0; j < nc; j++) {
+                        int col = jc + j;
+                        row[j] = transB ? b[bOff + col * ldb + pc + p] : b[bOff + (pc + p) * ldb + col];
+                    }
                 }
-                int o = cOff + i * ldc;
-                for (int j = 0; j < n; j++) {
-                    float v = alpha * acc[j];
-                    c[o + j] = sliceBeta == 0f ? v : Math.fma(sliceBeta, c[o + j], v);
+                for (int i = 0; i < m; i++) {
+                    java.util.Arrays.fill(acc, 0, nc, 0f);
+                    for (int p = 0; p < kc; p++) {
+                        float x = transA ? a[aOff + (pc + p) * lda + i] : a[aOff + i * lda + pc + p];
+                        accumulate(x, rows[p + 1], acc, nc);
+                    }
+                    int o = cOff + i * ldc + jc;
+                    for (int j = 0; j < nc; j++) {
+                        float v = alpha * acc[j];
+                        c[o + j] = sliceBeta == 0f ? v : Math.fma(sliceBeta, c[o + j], v);
+                    }
                 }
             }
         }

@@ -24,7 +24,7 @@ class TileWarmupTest {
 
     private static final int[][] SHAPES = {
             {1, 1, 1}, {1, 7, 5}, {8, 32, 5}, {12, 16, 9}, {7, 31, 17}, {13, 33, 64}, {40, 160, 300},
-            {37, 200, 257}, {9, 17, 520}, {100, 96, 33}, {131, 140, 12}};
+            {37, 200, 257}, {9, 17, 520}, {100, 96, 33}, {131, 140, 12}, {3, 1100, 20}};
     private static final float[][] ALPHA_BETA = {{1f, 0f}, {-1.5f, 0.75f}, {0.5f, 1f}};
 
     private static TileKernel tile(int bits) {
