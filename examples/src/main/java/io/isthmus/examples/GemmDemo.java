@@ -45,7 +45,11 @@ public final class GemmDemo implements Callable<Integer> {
                 + ", " + Threads.count() + " thread(s)");
         List<Gemm> candidates = new ArrayList<>();
         candidates.add(new ReferenceGemm());
-        Kernels.simd().ifPresent(simd -> candidates.add(simd.gemm()));
+        // the vector tile, compiled first (the SIMD GEMM runs a plain-loop twin until it is)
+        Kernels.simd().ifPresent(simd -> {
+            simd.vectorGemm().awaitCompiled(30_000_000_000L);
+            candidates.add(simd.vectorGemm());
+        });
         Kernels.blasGemm().ifPresent(candidates::add);
         candidates.add(Kernels.gemm(Backend.AUTO));
         float maxError = 0;

@@ -1,6 +1,7 @@
 package io.isthmus.kernels;
 
 import io.isthmus.kernels.elementwise.Elementwise;
+import io.isthmus.kernels.gemm.CompilingGemm;
 import io.isthmus.kernels.gemm.Gemm;
 import io.isthmus.kernels.pool.PoolKernel;
 
@@ -17,8 +18,11 @@ public interface SimdKernels {
      */
     Gemm gemm();
 
-    /** The same GEMM on its vector tile from the first call, compiled or not: what a timing of SIMD must run. */
-    Gemm vectorGemm();
+    /**
+     * The same GEMM on its vector tile from the first call, compiled or not: what a timing of SIMD
+     * must run ({@link CompilingGemm#awaitCompiled} waits for the background compilation).
+     */
+    CompilingGemm vectorGemm();
 
     Elementwise elementwise();
 

@@ -27,6 +27,9 @@ public final class CheckedGemm implements Gemm {
     @Override
     public void sgemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PreparedB b,
                       float beta, float[] c, int cOff, int ldc) {
+        if (b == null) {
+            throw new IllegalArgumentException("the prepared B of an sgemm is null");
+        }
         int n = b.n();
         int k = b.k();
         GemmArgs.check(transA, b.transB(), m, n, k, a, aOff, lda, b.array(), b.offset(), b.ldb(), c, cOff, ldc);

@@ -36,6 +36,9 @@ import java.util.function.Supplier;
  * {@link #LAYOUT_BUDGET_NANOS} is given up (auto never times it in this process); a pilot gets
  * {@link #PILOT_BUDGET_NANOS} (on some shapes SIMD stays a few times slower than OpenBLAS for good).
  * With {@code -Disthmus.warmup=false} no thread is started: the caller that asks compiles, waiting.
+ * When SIMD compiles its own code in the background ({@link CompilingGemm}: the SIMD GEMM's tile
+ * warm-up), the thread first waits for that, at most a layout's budget, rather than run the same
+ * code boxed beside it.
  */
 final class GemmWarmup {
 

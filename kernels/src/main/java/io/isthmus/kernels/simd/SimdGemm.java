@@ -16,7 +16,11 @@ import io.isthmus.kernels.gemm.PreparedB;
  * B's full panels too, when C has few rows), then run the tiles. From
  * {@link Threads#SIMD_GEMM_SPLIT_WORK} multiply-adds on, the rows (or the columns, when C is
  * wide) are split over {@link GemmCrew} (up to {@link Threads#count()}); each packs into its own
- * scratch.
+ * scratch. A {@link PreparedB} is packed once, whole, at its first product, and its panels are
+ * read from there by every later one (nothing of B is packed or read in place per call).
+ *
+ * <p>Until its vector tile is compiled (see {@link TileWarmup}), calls run {@link FmaLoopGemm},
+ * the bit-identical plain-loop twin.
  */
 public final class SimdGemm implements Gemm {
 
@@ -139,7 +143,10 @@ public final class SimdGemm implements Gemm {
 
     private void multiplyPrepared(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PreparedB b,
                                   float beta, float[] c, int cOff, int ldc) {
-        PackedB packed = b.k() == 0 || b.n() == 0 ? null : b.packed(this, PackedB.class, () -> pack(b));
+        int nPad = (b.n() + kernel.cols() - 1) / kernel.cols() * kernel.cols();
+        // Nothing to multiply, or a packing past the largest array: the plain path.
+        boolean packs = m > 0 && b.n() > 0 && b.k() > 0 && alpha != 0f && (long) b.k() * nPad <= Integer.MAX_VALUE - 8;
+        PackedB packed = packs ? b.packed(this, PackedB.class, () -> pack(b)) : null;
         multiply(transA, b.transB(), m, b.n(), b.k(), alpha, a, aOff, lda, b.array(), b.offset(), b.ldb(), packed,
                 beta, c, cOff, ldc);
     }

@@ -12,22 +12,26 @@ import java.util.function.Consumer;
  * of the 784-128-10 MLP took 1.8 s on the SIMD GEMM against 0.3 s later).
  *
  * <p>A daemon thread ({@code isthmus-gemm-tile-warmup}) runs a fixed set of small products through
- * the vector tile and through the twin, in alternation, until the vector one is faster for
- * {@link #ROUNDS_AT_SPEED} rounds in a row; then the GEMM is {@linkplain #isHot hot} and runs the
- * vector tile from its next call. The set takes every branch of the tile kernels and the packers
- * (full and edge tiles of every row count's kind, beta 0 and 1, k in one slice and in two, A read
- * in place and packed, B in place and packed, all four layouts) from the start. C2 compiles from
+ * the vector tile and through the twin, in alternation, until the vector one is more than
+ * {@link #AT_SPEED} times faster for {@link #ROUNDS_AT_SPEED} rounds in a row; then the GEMM is
+ * {@linkplain #isHot hot} and runs the vector tile from its next call. The set takes every branch
+ * of the tile kernels and the packers from the start: full and edge tiles (rows and columns short
+ * of the 8-, 12- and 16-row and 8-, 16- and 32-column tiles), beta 0 and beta other than 0 (what
+ * every k slice after the first gets), A read in place (few column panels, for every tile width)
+ * and packed, B read in place, packed and gathered, all four layouts. Its k stays small, so that
+ * C2 compiles the methods from their calls rather than on-stack replacements of their loops. C2 compiles from
  * the profile it has seen, and turns a branch never taken into a trap that sends the method back
  * to its boxed code until recompiled: measured before this set, the tile methods were compiled and
  * thrown away four times in the MLP's first epoch.
  *
  * <p>Past {@link #BUDGET_NANOS} the GEMM is marked hot anyway (it then compiles from its real calls).
+ * C2 needs 2-3.5 s for the tile on the 2-core VM while a trainer starts (measured), hence 5 s.
  */
 final class TileWarmup {
 
     private static final System.Logger LOG = System.getLogger("io.isthmus");
     /** m, n, k of the products of a round (each with beta 0 and beta 1, in each layout); all below the split threshold. */
-    static final int[][] SHAPES = {{64, 64, 24}, {29, 45, 20}, {131, 140, 12}, {1, 7, 5}};
+    static final int[][] SHAPES = {{64, 64, 24}, {29, 45, 20}, {131, 140, 12}, {16, 32, 12}, {13, 20, 9}, {1, 7, 5}};
     static final int ROUNDS_AT_SPEED = 2;
     /**
      * Compiled, the vector tile runs a round 5-10x faster than the twin (measured here); a round
@@ -37,7 +41,7 @@ final class TileWarmup {
     private static final int AT_SPEED = 2;
     /** Rounds before any counts: the twin's loops are compiled by then, so "faster" means compiled. */
     private static final int MIN_ROUNDS = 5;
-    private static final long BUDGET_NANOS = 5_000_000_000L;
+    static final long BUDGET_NANOS = 5_000_000_000L;
     /** Rounds after which C2 has the code queued; from then on rounds are paced to leave it the CPU. */
     private static final int ROUNDS_BEFORE_PAUSES = 30;
     private static final long PAUSE_NANOS = 1_000_000L;
@@ -45,8 +49,11 @@ final class TileWarmup {
     private final Gemm vector;
     private final Gemm twin;
     private final Consumer<Runnable> threadStarter;
+    private final long budgetNanos;
     private final Operands[] operands;
     private volatile boolean hot;
+    /** Whether the vector tile was found at speed (not merely given up on at the budget). */
+    private volatile boolean compiled;
     private boolean started;
 
     /**
@@ -55,6 +62,12 @@ final class TileWarmup {
      * @param threadStarter runs the warm-up loop on a new thread
      */
     TileWarmup(Gemm vector, Gemm twin, Consumer<Runnable> threadStarter) {
+        this(vector, twin, threadStarter, BUDGET_NANOS);
+    }
+
+    /** With another budget (tests). */
+    TileWarmup(Gemm vector, Gemm twin, Consumer<Runnable> threadStarter, long budgetNanos) {
+        this.budgetNanos = budgetNanos;
         this.vector = vector;
         this.twin = twin;
         this.threadStarter = threadStarter;
@@ -85,6 +98,11 @@ final class TileWarmup {
         return hot;
     }
 
+    /** Whether the warm-up ended with the vector tile at speed, rather than at its budget. */
+    boolean compiledAtSpeed() {
+        return compiled;
+    }
+
     /** Starts the warm-up if needed and waits until the GEMM is hot, at most {@code nanos}; true if it is. */
     boolean await(long nanos) {
         request();
@@ -112,7 +130,7 @@ final class TileWarmup {
         int rounds = 0;
         int atSpeed = 0;
         try {
-            while (atSpeed < ROUNDS_AT_SPEED && System.nanoTime() - start < BUDGET_NANOS) {
+            while (atSpeed < ROUNDS_AT_SPEED && System.nanoTime() - start < budgetNanos) {
                 long vectorNanos = round(vector);
                 long twinNanos = round(twin);
                 rounds++;
@@ -125,6 +143,7 @@ final class TileWarmup {
             // Never expected (fixed, valid calls); the vector tile then compiles from real calls.
             LOG.log(System.Logger.Level.WARNING, "isthmus: GEMM tile warm-up failed: " + e, e);
         } finally {
+            compiled = atSpeed >= ROUNDS_AT_SPEED;
             hot = true;
         }
         String outcome = atSpeed >= ROUNDS_AT_SPEED ? "compiled" : "given up (compiles from its calls)";

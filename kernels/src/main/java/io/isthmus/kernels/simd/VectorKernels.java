@@ -2,6 +2,7 @@ package io.isthmus.kernels.simd;
 
 import io.isthmus.kernels.SimdKernels;
 import io.isthmus.kernels.elementwise.Elementwise;
+import io.isthmus.kernels.gemm.CompilingGemm;
 import io.isthmus.kernels.gemm.Gemm;
 import io.isthmus.kernels.pool.PoolKernel;
 import jdk.incubator.vector.FloatVector;
@@ -95,7 +96,7 @@ public final class VectorKernels implements SimdKernels {
     }
 
     @Override
-    public Gemm vectorGemm() {
+    public CompilingGemm vectorGemm() {
         return gemm.vectorOnly();
     }
 

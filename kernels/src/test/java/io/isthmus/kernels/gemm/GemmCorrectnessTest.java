@@ -71,7 +71,7 @@ class GemmCorrectnessTest {
 
     static Stream<Arguments> implementationsAndThreads() {
         List<Arguments> cases = new ArrayList<>();
-        for (String name : List.of("reference", "simd", "blas", "auto", "checked")) {
+        for (String name : List.of("reference", "simd", "simd-vector", "blas", "auto", "checked")) {
             for (int threads : new int[] {1, 2}) {
                 cases.add(Arguments.of(name, threads));
             }
@@ -86,6 +86,8 @@ class GemmCorrectnessTest {
         return switch (name) {
             case "reference" -> new ReferenceGemm();
             case "simd" -> available(Kernels.simd().map(SimdKernels::gemm), simdMissing);
+            // the vector tile even before it is compiled ("simd" may run the twin until then)
+            case "simd-vector" -> available(Kernels.simd().map(SimdKernels::vectorGemm), simdMissing);
             case "blas" -> available(Kernels.blasGemm(), blasMissing);
             case "auto" -> {
                 available(Kernels.simd().map(SimdKernels::gemm), simdMissing);

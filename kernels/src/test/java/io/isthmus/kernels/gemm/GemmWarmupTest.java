@@ -64,6 +64,35 @@ class GemmWarmupTest {
     }
 
     @Test
+    void aSimdThatCompilesItselfIsWaitedForBeforeAnyOfItsCodeRuns() {
+        List<String> events = new ArrayList<>();
+        CompilingGemm compiling = new CompilingGemm() {
+            @Override
+            public boolean awaitCompiled(long nanos) {
+                events.add("await " + (nanos == GemmWarmup.LAYOUT_BUDGET_NANOS));
+                return true;
+            }
+
+            @Override
+            public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
+                              int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+                if (events.size() < 2) {
+                    events.add("sgemm");
+                }
+            }
+
+            @Override
+            public String name() {
+                return "compiling";
+            }
+        };
+        GemmWarmup warmup = new GemmWarmup(compiling, STEADY, null);
+        warmup.request(GemmWarmup.layout(false, true));
+        assertEquals(List.of("await true", "sgemm"), events, "waited (a layout's budget at most), then compiled");
+        assertTrue(warmup.isReady(GemmWarmup.layout(false, true)));
+    }
+
+    @Test
     void onItsThreadEveryLayoutGetsReadyAndAwaitWaitsForThem() {
         List<Runnable> started = new ArrayList<>();
         CountDownLatch queued = new CountDownLatch(1);

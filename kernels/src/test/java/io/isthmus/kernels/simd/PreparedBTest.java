@@ -7,11 +7,13 @@ import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /**
  * A product with B {@linkplain PreparedB prepared} (packed once, reused) gives the plain
- * product's bits: on the vector tile, one and two threads (rows or columns split), small
+ * product's bits: on every vector tile, one and two threads (rows or columns split), small
  * blocks crossed, both B layouts, B at an offset; and reused for several products, as a
  * recurrent layer reuses W_hh at every step.
  */
@@ -26,9 +28,18 @@ class PreparedBTest {
         int before = Threads.count();
         Threads.set(threads);
         try {
-            TileKernel tile = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512 ? new Tile512x8x32() : new Tile256x12x16();
-            check(new SimdGemm(tile).vectorOnly(), threads);
-            check(new SimdGemm(tile, 64, 24, 4 * tile.cols(), 2).vectorOnly(), threads);
+            int widest = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+            List<TileKernel> tiles = new ArrayList<>(List.of(new Tile128x8x8()));
+            if (widest >= 256) {
+                tiles.add(new Tile256x12x16());
+            }
+            if (widest >= 512) {
+                tiles.add(new Tile512x8x32());
+            }
+            for (TileKernel tile : tiles) {
+                check(new SimdGemm(tile).vectorOnly(), threads);
+                check(new SimdGemm(tile, 64, 24, 4 * tile.cols(), 2).vectorOnly(), threads);
+            }
             check(new FmaLoopGemm(256), threads);
         } finally {
             Threads.set(before);
