@@ -12,8 +12,8 @@ import java.util.function.Consumer;
  * of the 784-128-10 MLP took 1.8 s on the SIMD GEMM against 0.3 s later).
  *
  * <p>A daemon thread ({@code isthmus-gemm-tile-warmup}) runs a fixed set of small products through
- * the vector tile and through the twin, in alternation, until the vector one is more than
- * {@link #AT_SPEED} times faster for {@link #ROUNDS_AT_SPEED} rounds in a row; then the GEMM is
+ * the vector tile and through the twin, in alternation, until the vector one is faster on each
+ * product for {@link #ROUNDS_AT_SPEED} rounds in a row; then the GEMM is
  * {@linkplain #isHot hot} and runs the vector tile from its next call. The set takes every branch
  * of the tile kernels and the packers from the start: full and edge tiles (rows and columns short
  * of the 8-, 12- and 16-row and 8-, 16- and 32-column tiles), beta 0 and beta other than 0 (what
@@ -31,14 +31,14 @@ final class TileWarmup {
 
     private static final System.Logger LOG = System.getLogger("io.isthmus");
     /** m, n, k of the products of a round (each with beta 0 and beta 1, in each layout); all below the split threshold. */
-    static final int[][] SHAPES = {{64, 64, 24}, {29, 45, 20}, {131, 140, 12}, {16, 32, 12}, {13, 20, 9}, {1, 7, 5}};
+    static final int[][] SHAPES = {{64, 64, 24}, {29, 45, 20}, {131, 140, 12}, {29, 140, 9}, {16, 32, 12},
+            {13, 20, 9}, {1, 7, 5}};
     static final int ROUNDS_AT_SPEED = 2;
     /**
-     * Compiled, the vector tile runs a round 5-10x faster than the twin (measured here); a round
-     * with a method of it still boxed (each of the two tile methods compiles on its own) is
-     * slower than the twin's.
+     * Products of at most this many multiply-adds are run (their branches count) but not judged:
+     * their times are too short to compare.
      */
-    private static final int AT_SPEED = 2;
+    private static final long JUDGED_WORK = 1 << 12;
     /** Rounds before any counts: the twin's loops are compiled by then, so "faster" means compiled. */
     private static final int MIN_ROUNDS = 5;
     static final long BUDGET_NANOS = 5_000_000_000L;
@@ -131,10 +131,10 @@ final class TileWarmup {
         int atSpeed = 0;
         try {
             while (atSpeed < ROUNDS_AT_SPEED && System.nanoTime() - start < budgetNanos) {
-                long vectorNanos = round(vector);
-                long twinNanos = round(twin);
+                long[] vectorNanos = round(vector);
+                long[] twinNanos = round(twin);
                 rounds++;
-                atSpeed = rounds >= MIN_ROUNDS && AT_SPEED * vectorNanos < twinNanos ? atSpeed + 1 : 0;
+                atSpeed = rounds >= MIN_ROUNDS && fasterOnEach(vectorNanos, twinNanos) ? atSpeed + 1 : 0;
                 if (atSpeed == 0 && rounds >= ROUNDS_BEFORE_PAUSES) {
                     LockSupport.parkNanos(PAUSE_NANOS);
                 }
@@ -152,14 +152,30 @@ final class TileWarmup {
                 outcome, done, (System.nanoTime() - start) / 1e6));
     }
 
-    /** Nanoseconds for every product of the set, once with beta 0 and once with beta 1. */
-    private long round(Gemm gemm) {
-        long start = System.nanoTime();
-        for (Operands ops : operands) {
-            ops.run(gemm, 0f);
-            ops.run(gemm, 1f);
+    /** Nanoseconds of each product of the set, run once with beta 0 and once with beta 1. */
+    private long[] round(Gemm gemm) {
+        long[] nanos = new long[operands.length];
+        for (int i = 0; i < operands.length; i++) {
+            long start = System.nanoTime();
+            operands[i].run(gemm, 0f);
+            operands[i].run(gemm, 1f);
+            nanos[i] = System.nanoTime() - start;
         }
-        return System.nanoTime() - start;
+        return nanos;
+    }
+
+    /**
+     * Whether the vector tile beat the twin on every judged product: each product takes its own
+     * paths (tile method, packer, layout), and one still boxed runs 10-100x slower than the twin,
+     * while compiled they all run faster (the twin is 2-4x slower on these small products).
+     */
+    private boolean fasterOnEach(long[] vectorNanos, long[] twinNanos) {
+        for (int i = 0; i < operands.length; i++) {
+            if (operands[i].work() > JUDGED_WORK && vectorNanos[i] >= twinNanos[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Private operands of one product; C is overwritten or accumulated into (values stay small). */
@@ -182,6 +198,10 @@ final class TileWarmup {
             a = filled(m * k);
             b = filled(k * n);
             c = new float[m * n];
+        }
+
+        long work() {
+            return (long) m * n * k;
         }
 
         void run(Gemm gemm, float beta) {
