@@ -37,6 +37,16 @@ final class GemmScratch {
         return tile;
     }
 
+    private float[] transposed = new float[0];
+
+    /** A buffer for a transposed product (see SimdGemm's swapped operands) of at least {@code size} floats. */
+    float[] transposed(int size) {
+        if (transposed.length < size) {
+            transposed = new float[size];
+        }
+        return transposed;
+    }
+
     /** A buffer for packed B panels of at least {@code size} floats. */
     float[] packedB(int size) {
         if (packedB.length < size) {

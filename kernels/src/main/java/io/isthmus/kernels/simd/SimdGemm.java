@@ -183,12 +183,37 @@ public final class SimdGemm implements Gemm {
             GemmEdges.scaleC(m, n, beta, c, cOff, ldc);
             return;
         }
+        if (packed == null && swapsOperands(transA, transB, m, n, alpha, beta)) {
+            // C^T [n, m] = B [n, k] x A^T: W read in place as the rows, only A packed; then transposed.
+            float[] ct = GemmScratch.get().transposed(n * m);
+            multiply(false, true, n, m, k, 1f, b, bOff, ldb, a, aOff, lda, null, 0f, ct, 0, m);
+            for (int i = 0; i < m; i++) {
+                int row = cOff + i * ldc;
+                for (int j = 0; j < n; j++) {
+                    c[row + j] = ct[j * m + i];
+                }
+            }
+            return;
+        }
         int threads = Threads.count();
         if (threads > 1 && (long) m * n * k >= Threads.SIMD_GEMM_SPLIT_WORK) {
             parallel(threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, packed, beta, c, cOff, ldc);
         } else {
             blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, packed, 0, beta, c, cOff, ldc);
         }
+    }
+
+    /**
+     * Whether C = A B^T is computed as its transpose B A^T: a Linear layer's forward x W^T with a
+     * small batch (m rows, at most the few column panels for which the tile reads its rows in
+     * place) against a wide W (n &gt; m). Packing B would copy all of W at every call (for the
+     * 784-128 MLP at batch 32, 3x the work of the product's own loads); transposed, W is read
+     * in place and only x is packed, and the [n, m] result is transposed into C. Same bits: each
+     * element's fused multiply-adds are the same, in the same k slices and order, which holds
+     * for alpha 1 and beta 0 (with other values the merge of each k slice would differ).
+     */
+    private boolean swapsOperands(boolean transA, boolean transB, int m, int n, float alpha, float beta) {
+        return !transA && transB && alpha == 1f && beta == 0f && m < n && m <= directPanels * kernel.cols();
     }
 
     /**
