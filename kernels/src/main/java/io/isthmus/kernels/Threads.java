@@ -15,11 +15,15 @@ public final class Threads {
 
     public static final String PROPERTY = "isthmus.threads";
     /**
-     * The SIMD GEMM splits a product across threads from this many multiply-adds (64^3) on;
-     * below, handing work to another core costs more than it saves, and it runs on the caller.
-     * With the {@code GemmCrew} hand-off, 64^3 already runs 4.1 -> 3.1 us on two threads.
+     * The SIMD GEMM splits a product across threads from this many multiply-adds on (about 25 us
+     * of one core's work); below, it runs on the caller. Alone in a loop, 64^3 (2^18) already ran
+     * 4.1 -> 3.1 us on two threads with the {@code GemmCrew} hand-off, whose helper spins between
+     * back-to-back products; in a training step, elementwise work between the products lets the
+     * helper park, and waking it costs tens of microseconds on a VM. Measured (2026-12-06, 2-core
+     * VM, interleaved): `mlp --threads 2` at batch 32, whose products are 32x128x784, ran 0.49-0.54
+     * s per epoch splitting from 2^18 against 0.34-0.43 from 2^22 (one thread: 0.30-0.41).
      */
-    public static final long SIMD_GEMM_SPLIT_WORK = 1L << 18;
+    public static final long SIMD_GEMM_SPLIT_WORK = 1L << 22;
     /**
      * Elementwise and row kernels split across threads in ranges of at least this many floats
      * (128 KB): a GELU pass over them takes tens of microseconds, several times what handing a

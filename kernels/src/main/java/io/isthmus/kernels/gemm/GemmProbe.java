@@ -219,7 +219,7 @@ final class GemmProbe implements ShapeTimer {
      */
     private long sentinel(boolean transA, boolean transB, int m, int n, int k) {
         int[] p = GemmWarmup.pilot(m, n, Math.min(k, SENTINEL_DEPTH));
-        // Below 2^18 multiply-adds, so on one thread: timed on the caller's CPU clock.
+        // Below the split threshold, so on one thread: timed on the caller's CPU clock.
         p[2] = (int) Math.max(1, Math.min(p[2], (Threads.SIMD_GEMM_SPLIT_WORK - 1) / ((long) p[0] * p[1])));
         ProbeOperands ops = new ProbeOperands(transA, transB, p[0], p[1], p[2]);
         long simdNanos = Long.MAX_VALUE;
