@@ -64,7 +64,7 @@ final class GemmProbe implements ShapeTimer {
     static final int MAX_SAMPLES = 128;
     /** The sentinel's k (see {@link #sentinel}). */
     static final int SENTINEL_DEPTH = 16;
-    /** Compiled SIMD runs any sentinel (below 2^18 multiply-adds) well within this. */
+    /** Compiled SIMD runs any sentinel (a pilot at k 16: at most about 2^19 multiply-adds, one thread) well within this. */
     static final long SENTINEL_COLD_NANOS = 50_000;
     /** A first SIMD call slower than this many multiply-adds per nanosecond (5 GFLOPS) runs uncompiled code. */
     static final double COLD_MACS_PER_NANO = 2.5;

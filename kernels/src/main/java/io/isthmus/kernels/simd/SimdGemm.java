@@ -210,10 +210,17 @@ public final class SimdGemm implements Gemm {
      * 784-128 MLP at batch 32, 3x the work of the product's own loads); transposed, W is read
      * in place and only x is packed, and the [n, m] result is transposed into C. Same bits: each
      * element's fused multiply-adds are the same, in the same k slices and order, which holds
-     * for alpha 1 and beta 0 (with other values the merge of each k slice would differ).
+     * for alpha 1 and beta 0 (with other values the merge of each k slice would differ). Auto's
+     * probes use alpha 1 and beta 0, so they time this path for such shapes: a Linear forward's
+     * call; a product of the same class with other alpha or beta (an accumulating convolution
+     * gradient, a scaled attention score) runs the plain path, which the probe does not time.
      */
+    /** Floats of the per-thread buffer a swapped product goes through (8 MB; a 128-row product of 16K columns). */
+    private static final int MAX_TRANSPOSED = 1 << 21;
+
     private boolean swapsOperands(boolean transA, boolean transB, int m, int n, float alpha, float beta) {
-        return !transA && transB && alpha == 1f && beta == 0f && m < n && m <= directPanels * kernel.cols();
+        return !transA && transB && alpha == 1f && beta == 0f && m < n && m <= directPanels * kernel.cols()
+                && (long) m * n <= MAX_TRANSPOSED;
     }
 
     /**

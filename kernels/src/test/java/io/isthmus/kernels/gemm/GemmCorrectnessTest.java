@@ -55,16 +55,17 @@ class GemmCorrectnessTest {
             shapes.add(new Shape(SIZES[random.nextInt(SIZES.length)], SIZES[random.nextInt(SIZES.length)],
                     SIZES[random.nextInt(SIZES.length)]));
         }
-        // Well above SimdGemm's two-thread threshold (m * n * k >= 2^18): split along m, then along n.
+        // Above SimdGemm's two-thread threshold (m * n * k >= 2^22): split along m, then along n.
         shapes.add(new Shape(300, 257, 129));
         shapes.add(new Shape(403, 70, 530));     // m past one row block, k past two k slices
         shapes.add(new Shape(40, 700, 320));     // wide C: split along n
         shapes.add(new Shape(45, 300, 600));     // wide C: packed A, several k slices
-        shapes.add(new Shape(2000, 27, 32));     // skinny: A read in place
+        shapes.add(new Shape(2000, 27, 32));     // skinny: A read in place (one thread)
+        shapes.add(new Shape(3000, 27, 64));     // the same, split along m
         shapes.add(new Shape(5, 4200, 3));       // n past one column block
-        shapes.add(new Shape(63, 64, 65));       // just below the two-thread threshold (2^18)
-        shapes.add(new Shape(16, 8, 2048));      // at it: two row stripes of one tile each, 8 k slices
-        shapes.add(new Shape(8, 4096, 8));       // at it, wide: split along n
+        shapes.add(new Shape(255, 256, 64));     // just below the two-thread threshold (2^22)
+        shapes.add(new Shape(16, 8, 32768));     // at it: two row stripes of one tile each, 128 k slices
+        shapes.add(new Shape(8, 4096, 128));     // at it, wide: split along n
         shapes.add(new Shape(24, 100, 784));     // k cut into equal slices (4 x 196)
         return shapes;
     }
