@@ -4,7 +4,6 @@ import io.isthmus.data.Batch;
 import io.isthmus.data.CharVocabulary;
 import io.isthmus.data.DataLoader;
 import io.isthmus.data.TextStreams;
-import io.isthmus.examples.common.TrainingOptions;
 import io.isthmus.examples.text.CharCorpus;
 import io.isthmus.examples.text.LanguageModelCommand;
 import io.isthmus.examples.text.PerplexityLog;
@@ -14,8 +13,6 @@ import io.isthmus.examples.text.Throughput;
 import io.isthmus.loss.CrossEntropyLoss;
 import io.isthmus.tensor.IndexTensor;
 import io.isthmus.tensor.Tensor;
-import io.isthmus.train.Callback;
-import io.isthmus.train.History;
 import io.isthmus.train.Trainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,7 +22,6 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -136,13 +132,10 @@ public final class CharLmCommand extends LanguageModelCommand {
     }
 
 
-    private CharCorpus corpus;
     private CharLm model;
-    private Throughput throughput;
-    private final List<Callback> callbacks = new ArrayList<>();
 
     @Override
-    protected TrainingOptions options() {
+    protected Options options() {
         return options;
     }
 
@@ -172,21 +165,14 @@ public final class CharLmCommand extends LanguageModelCommand {
     }
 
     @Override
-    protected List<Callback> extraCallbacks() {
-        return callbacks;
-    }
-
-    @Override
     protected Run prepare() {
         validateSampling();
         validateSteps();
         options.require(!options.stateful || (steps == null && stepsPerEpoch == null),
                 "--stateful epochs are one in-order pass over the text: --steps and --steps-per-epoch do not apply");
         options.start();
-        corpus = CharCorpus.load(options.data, options.trainFraction);
+        CharCorpus corpus = loadCorpus();
         CharVocabulary vocabulary = corpus.vocabulary();
-        String primeText = primeText(vocabulary);
-        checkPrime(vocabulary, primeText, "the vocabulary of " + options.data);
         int batch = options.batchSize;
         int seqLen = options.seqLen;
         int[] trainIds = corpus.split().train();
@@ -198,10 +184,10 @@ public final class CharLmCommand extends LanguageModelCommand {
                     trainIds.length);
             train = streams.loader();
         } else {
-            train = trainWindows(options.data, trainIds, seqLen, batch);
+            train = trainWindows(seqLen, batch);
         }
         int perEpoch = train.batchesPerEpoch();
-        DataLoader evaluated = validationWindows(options.data, validationIds, seqLen, batch, options.validationBatches);
+        DataLoader evaluated = validationWindows(seqLen, batch);
         int validationBatches = evaluated.batchesPerEpoch();
 
         options.seedWeights();
@@ -221,8 +207,9 @@ public final class CharLmCommand extends LanguageModelCommand {
         if (options.clipNorm > 0) {
             trainer.clipGradNorm(options.clipNorm);
         }
-        throughput = new Throughput((long) batch * seqLen, Throughput.W7_WINDOW);
-        callbacks.addAll(List.of(throughput, new PerplexityLog(), forward));
+        measureThroughput((long) batch * seqLen, Throughput.W7_WINDOW);
+        addCallback(new PerplexityLog());
+        addCallback(forward);
         List<Path> vocabularyFiles = saveVocabulary(vocabulary);
 
         double unigram = corpus.unigramLoss();
@@ -245,22 +232,14 @@ public final class CharLmCommand extends LanguageModelCommand {
         settings.put("stateful", options.stateful);
         settings.put("clip_norm", options.clipNorm);
         settings.put("steps_per_epoch", perEpoch);
-        settings.put("train_fraction", options.trainFraction);
-        settings.put("vocabulary_size", vocabulary.size());
-        settings.put("training_chars", trainIds.length);
-        settings.put("validation_chars", validationIds.length);
-        settings.put("validation_batches", validationBatches);
-        settings.put("unigram_baseline_loss", unigram);
-        settings.put("vocabulary_files", vocabularyFiles.stream().map(Path::toString).toList());
+        putTextSettings(settings, validationBatches, vocabularyFiles);
         String title = "char-" + options.cell.name() + " " + options.hidden;
         return new Run(options.data, model.description(), trainer, train, evaluated, "validation", title, settings);
     }
 
     @Override
-    protected Map<String, Object> afterTraining(Run run, History history) {
-        Map<String, Object> extra = trainingFigures(history, corpus.unigramLoss(), throughput);
-        extra.putAll(sample(new CharSampler(model), corpus.vocabulary(), primeText(corpus.vocabulary())));
-        return extra;
+    protected TextGenerator trainedGenerator() {
+        return new CharSampler(model);
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.isthmus.data.Batch;
 import io.isthmus.data.CharVocabulary;
 import io.isthmus.data.DataLoader;
 import io.isthmus.examples.common.OptimizerChoice;
-import io.isthmus.examples.common.TrainingOptions;
 import io.isthmus.examples.text.CharCorpus;
 import io.isthmus.examples.text.LanguageModelCommand;
 import io.isthmus.examples.text.PerplexityLog;
@@ -18,8 +17,6 @@ import io.isthmus.optim.Optimizer;
 import io.isthmus.tensor.IndexTensor;
 import io.isthmus.tensor.Tensor;
 import io.isthmus.train.Accuracy;
-import io.isthmus.train.Callback;
-import io.isthmus.train.History;
 import io.isthmus.train.Trainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,7 +26,6 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -138,13 +134,10 @@ public final class GptCommand extends LanguageModelCommand {
         }
     }
 
-    private CharCorpus corpus;
     private Gpt model;
-    private Throughput throughput;
-    private final List<Callback> callbacks = new ArrayList<>();
 
     @Override
-    protected TrainingOptions options() {
+    protected Options options() {
         return options;
     }
 
@@ -174,26 +167,18 @@ public final class GptCommand extends LanguageModelCommand {
     }
 
     @Override
-    protected List<Callback> extraCallbacks() {
-        return callbacks;
-    }
-
-    @Override
     protected Run prepare() {
         validateSampling();
         validateSteps();
         options.start();
-        corpus = CharCorpus.load(options.data, options.trainFraction);
+        CharCorpus corpus = loadCorpus();
         CharVocabulary vocabulary = corpus.vocabulary();
-        String primeText = primeText(vocabulary);
-        checkPrime(vocabulary, primeText, "the vocabulary of " + options.data);
         int batch = options.batchSize;
         int context = options.context;
         int[] trainIds = corpus.split().train();
         int[] validationIds = corpus.split().validation();
-        DataLoader train = trainWindows(options.data, trainIds, context, batch);
-        DataLoader evaluated = validationWindows(options.data, validationIds, context, batch,
-                options.validationBatches);
+        DataLoader train = trainWindows(context, batch);
+        DataLoader evaluated = validationWindows(context, batch);
         int perEpoch = train.batchesPerEpoch();
 
         options.seedWeights();
@@ -212,8 +197,8 @@ public final class GptCommand extends LanguageModelCommand {
                 .optimizer(optimizer(model.parameters()))
                 .metrics(new Accuracy())
                 .build();
-        throughput = new Throughput((long) batch * context, Throughput.W8_WINDOW);
-        callbacks.addAll(List.of(throughput, new PerplexityLog()));
+        measureThroughput((long) batch * context, Throughput.W8_WINDOW);
+        addCallback(new PerplexityLog());
         List<Path> vocabularyFiles = saveVocabulary(vocabulary);
 
         double unigram = corpus.unigramLoss();
@@ -235,13 +220,7 @@ public final class GptCommand extends LanguageModelCommand {
         settings.put("weight_decay", options.weightDecay);
         settings.put("parameters", model.parameterCount());
         settings.put("steps_per_epoch", perEpoch);
-        settings.put("train_fraction", options.trainFraction);
-        settings.put("vocabulary_size", vocabulary.size());
-        settings.put("training_chars", trainIds.length);
-        settings.put("validation_chars", validationIds.length);
-        settings.put("validation_batches", evaluated.batchesPerEpoch());
-        settings.put("unigram_baseline_loss", unigram);
-        settings.put("vocabulary_files", vocabularyFiles.stream().map(Path::toString).toList());
+        putTextSettings(settings, evaluated.batchesPerEpoch(), vocabularyFiles);
         String title = "GPT " + options.layers + "x" + options.dModel + ", " + options.heads + " heads";
         return new Run(options.data, model.description(), trainer, train, evaluated, "validation", title, settings);
     }
@@ -255,10 +234,8 @@ public final class GptCommand extends LanguageModelCommand {
     }
 
     @Override
-    protected Map<String, Object> afterTraining(Run run, History history) {
-        Map<String, Object> extra = trainingFigures(history, corpus.unigramLoss(), throughput);
-        extra.putAll(sample(new GptGenerator(model), corpus.vocabulary(), primeText(corpus.vocabulary())));
-        return extra;
+    protected TextGenerator trainedGenerator() {
+        return new GptGenerator(model);
     }
 
     /** The heads: the weights do not tell them. */

@@ -12,6 +12,7 @@ import io.isthmus.examples.common.TrainingOptions;
 import io.isthmus.examples.common.TrainingReport;
 import io.isthmus.io.SafeTensors;
 import io.isthmus.tensor.Tensor;
+import io.isthmus.train.Callback;
 import io.isthmus.train.History;
 import picocli.CommandLine.Option;
 
@@ -103,6 +104,17 @@ public abstract class LanguageModelCommand extends EpochTrainerCommand {
     /** The subclass's {@code --epochs}, or null when not given. */
     protected abstract Integer epochsOption();
 
+    /** The shared options with the text's: {@code --data}, {@code --train-fraction}, {@code --validation-batches}. */
+    @Override
+    protected abstract TextTrainingOptions options();
+
+    /** The trained model as a generator, for the samples after training. */
+    protected abstract TextGenerator trainedGenerator();
+
+    private CharCorpus corpus;
+    private Throughput throughput;
+    private final List<Callback> callbacks = new ArrayList<>();
+
     /** Epochs without {@code --epochs} or {@code --steps}. */
     protected abstract int defaultEpochs();
 
@@ -170,11 +182,13 @@ public abstract class LanguageModelCommand extends EpochTrainerCommand {
     }
 
     /**
-     * Training batches of {@code batch} windows of {@code window} at random offsets of
-     * {@code trainIds}, fresh offsets every epoch: {@code --steps / epochs}, {@code --steps-per-epoch},
-     * or about one pass over the text per epoch.
+     * Training batches of {@code batch} windows of {@code window} at random offsets of the
+     * {@linkplain #loadCorpus corpus}'s training text, fresh offsets every epoch:
+     * {@code --steps / epochs}, {@code --steps-per-epoch}, or about one pass over the text per epoch.
      */
-    protected DataLoader trainWindows(Path data, int[] trainIds, int window, int batch) {
+    protected DataLoader trainWindows(int window, int batch) {
+        Path data = options().data;
+        int[] trainIds = corpus.split().train();
         TextWindows windows = dataPart(() -> new TextWindows(trainIds, window), data, "training", trainIds.length);
         int perEpoch = steps != null ? steps / epochs() : stepsPerEpoch != null ? stepsPerEpoch
                 : Math.max(1, (trainIds.length - 1) / window / batch);
@@ -187,10 +201,13 @@ public abstract class LanguageModelCommand extends EpochTrainerCommand {
     }
 
     /**
-     * {@code wanted} (at most; fewer when the text is short) fixed batches of windows at random
-     * offsets of {@code validationIds}, the same every epoch.
+     * {@code --validation-batches} (at most; fewer when the text is short) fixed batches of windows
+     * at random offsets of the {@linkplain #loadCorpus corpus}'s validation text, the same every epoch.
      */
-    protected DataLoader validationWindows(Path data, int[] validationIds, int window, int batch, int wanted) {
+    protected DataLoader validationWindows(int window, int batch) {
+        Path data = options().data;
+        int[] validationIds = corpus.split().validation();
+        int wanted = options().validationBatches;
         TextWindows validation = dataPart(() -> new TextWindows(validationIds, window), data, "validation",
                 validationIds.length);
         int batches = Math.min(wanted, validation.size() / batch);
@@ -212,6 +229,55 @@ public abstract class LanguageModelCommand extends EpochTrainerCommand {
                     + " characters) is too short: " + e.getMessage()
                     + "; use a longer text or a smaller " + windowOption() + " or --batch-size");
         }
+    }
+
+    /**
+     * Reads {@code --data} split at {@code --train-fraction}, and fails when the prime has a
+     * character outside its vocabulary (before any training).
+     */
+    protected CharCorpus loadCorpus() {
+        TextTrainingOptions options = options();
+        corpus = CharCorpus.load(options.data, options.trainFraction);
+        checkPrime(corpus.vocabulary(), primeText(corpus.vocabulary()), "the vocabulary of " + options.data);
+        return corpus;
+    }
+
+    /** The training speed's callback for steps of {@code tokensPerStep} tokens, registered for this run. */
+    protected Throughput measureThroughput(long tokensPerStep, int window) {
+        throughput = new Throughput(tokensPerStep, window);
+        callbacks.add(throughput);
+        return throughput;
+    }
+
+    /** Another callback of this run (after the throughput's). */
+    protected void addCallback(Callback callback) {
+        callbacks.add(callback);
+    }
+
+    @Override
+    protected List<Callback> extraCallbacks() {
+        return callbacks;
+    }
+
+    /** What every language model's report says of its text (after its own settings). */
+    protected void putTextSettings(Map<String, Object> settings, int validationBatches, List<Path> vocabularyFiles) {
+        int[] train = corpus.split().train();
+        int[] validation = corpus.split().validation();
+        settings.put("train_fraction", options().trainFraction);
+        settings.put("vocabulary_size", corpus.vocabulary().size());
+        settings.put("training_chars", train.length);
+        settings.put("validation_chars", validation.length);
+        settings.put("validation_batches", validationBatches);
+        settings.put("unigram_baseline_loss", corpus.unigramLoss());
+        settings.put("vocabulary_files", vocabularyFiles.stream().map(Path::toString).toList());
+    }
+
+    /** The validation losses and training speed, then one sample per temperature. */
+    @Override
+    protected Map<String, Object> afterTraining(Run run, History history) {
+        Map<String, Object> extra = trainingFigures(history, corpus.unigramLoss(), throughput);
+        extra.putAll(sample(trainedGenerator(), corpus.vocabulary(), primeText(corpus.vocabulary())));
+        return extra;
     }
 
     /** Writes the vocabulary beside the checkpoints this run writes, so --generate needs no corpus. */
