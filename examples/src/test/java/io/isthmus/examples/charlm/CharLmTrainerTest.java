@@ -4,11 +4,11 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.isthmus.data.CharVocabulary;
 import io.isthmus.examples.Commands.Result;
+import io.isthmus.examples.ShakespeareSlice;
 import io.isthmus.examples.text.CharCorpus;
 import io.isthmus.examples.text.LanguageModelCommand;
 import io.isthmus.io.SafeTensors;
 import io.isthmus.io.StoredTensor;
-import io.isthmus.testing.SharedFolders;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,11 +17,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Map;
 
 import static io.isthmus.examples.Commands.json;
 import static io.isthmus.examples.Commands.run;
+import static io.isthmus.examples.Commands.with;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,18 +41,13 @@ class CharLmTrainerTest {
 
     @BeforeEach
     void slice() throws IOException {
-        Path input = SharedFolders.dataOrSkip("tinyshakespeare").resolve("input.txt");
-        // Tiny Shakespeare is ASCII: bytes are characters.
-        text = work.resolve("slice.txt");
-        Files.write(text, Arrays.copyOf(Files.readAllBytes(input), SLICE));
+        text = ShakespeareSlice.write(work, SLICE);
     }
 
     private String[] small(String... extra) {
         String[] base = {"char-lm", "--data", text.toString(), "--threads", "1", "--batch-size", "32",
                 "--seq-len", "50", "--validation-batches", "4", "--plot", work.resolve("curves.png").toString()};
-        String[] args = Arrays.copyOf(base, base.length + extra.length);
-        System.arraycopy(extra, 0, args, base.length, extra.length);
-        return args;
+        return with(base, extra);
     }
 
     @Test
@@ -151,11 +146,6 @@ class CharLmTrainerTest {
         assertEquals(json.getAsJsonObject("samples").get("0.0").getAsString(), sample);
     }
 
-    private static String[] with(String[] base, String... extra) {
-        String[] args = Arrays.copyOf(base, base.length + extra.length);
-        System.arraycopy(extra, 0, args, base.length, extra.length);
-        return args;
-    }
 
     @Test
     void missingEmptyAndNonUtf8TextSayWhatIsWrong() throws IOException {

@@ -19,6 +19,7 @@ import java.util.Map;
 
 import static io.isthmus.examples.Commands.json;
 import static io.isthmus.examples.Commands.run;
+import static io.isthmus.examples.Commands.with;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -156,11 +157,6 @@ class CnnTrainersTest {
         return history.get(index).getAsJsonObject().get("val_loss").getAsDouble();
     }
 
-    private static String[] with(String[] base, String... extra) {
-        String[] args = Arrays.copyOf(base, base.length + extra.length);
-        System.arraycopy(extra, 0, args, base.length, extra.length);
-        return args;
-    }
 
     @Test
     void missingDataSaysWhereItLookedAndHowToGetIt() {

@@ -4,8 +4,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.isthmus.data.CharVocabulary;
 import io.isthmus.examples.Commands.Result;
+import io.isthmus.examples.ShakespeareSlice;
 import io.isthmus.examples.text.CharCorpus;
-import io.isthmus.testing.SharedFolders;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,10 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 import static io.isthmus.examples.Commands.json;
 import static io.isthmus.examples.Commands.run;
+import static io.isthmus.examples.Commands.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -35,10 +35,7 @@ class GptTrainerTest {
 
     @BeforeEach
     void slice() throws IOException {
-        Path input = SharedFolders.dataOrSkip("tinyshakespeare").resolve("input.txt");
-        // Tiny Shakespeare is ASCII: bytes are characters.
-        text = work.resolve("slice.txt");
-        Files.write(text, Arrays.copyOf(Files.readAllBytes(input), SLICE));
+        text = ShakespeareSlice.write(work, SLICE);
     }
 
     /** A small GPT (d 32, 2 heads, context 32) so that a test trains in seconds. */
@@ -46,9 +43,7 @@ class GptTrainerTest {
         String[] base = {"gpt", "--data", text.toString(), "--threads", "1", "--d-model", "32", "--heads", "2",
                 "--ff", "64", "--context", "32", "--batch-size", "16", "--validation-batches", "4",
                 "--plot", work.resolve("curves.png").toString()};
-        String[] args = Arrays.copyOf(base, base.length + extra.length);
-        System.arraycopy(extra, 0, args, base.length, extra.length);
-        return args;
+        return with(base, extra);
     }
 
     @Test

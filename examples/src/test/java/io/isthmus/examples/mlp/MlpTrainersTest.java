@@ -21,6 +21,7 @@ import java.util.SplittableRandom;
 
 import static io.isthmus.examples.Commands.json;
 import static io.isthmus.examples.Commands.run;
+import static io.isthmus.examples.Commands.with;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,9 +74,7 @@ class MlpTrainersTest {
     private String[] mlp(String... extra) {
         String[] base = {"mlp", "--data", data.toString(), "--threads", "1", "--hidden", "32",
                 "--plot", work.resolve("mlp.png").toString()};
-        String[] args = Arrays.copyOf(base, base.length + extra.length);
-        System.arraycopy(extra, 0, args, base.length, extra.length);
-        return args;
+        return with(base, extra);
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.util.Map;
 
 import static io.isthmus.examples.Commands.json;
 import static io.isthmus.examples.Commands.run;
+import static io.isthmus.examples.Commands.with;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -242,9 +243,4 @@ class TimeSeriesTrainerTest {
         assertArrayEquals(new byte[]{(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png, 4));
     }
 
-    private static String[] with(String[] base, String... extra) {
-        String[] args = Arrays.copyOf(base, base.length + extra.length);
-        System.arraycopy(extra, 0, args, base.length, extra.length);
-        return args;
-    }
 }
