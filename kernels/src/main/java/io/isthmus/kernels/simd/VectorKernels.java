@@ -77,7 +77,7 @@ public final class VectorKernels implements SimdKernels {
         return bits;
     }
 
-    private static TileKernel tileKernel(int bits) {
+    static TileKernel tileKernel(int bits) {
         return switch (bits) {
             case 512 -> new Tile512x8x32();
             case 256 -> new Tile256x12x16();

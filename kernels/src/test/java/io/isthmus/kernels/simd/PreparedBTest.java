@@ -1,14 +1,10 @@
 package io.isthmus.kernels.simd;
 
-import io.isthmus.kernels.Threads;
 import io.isthmus.kernels.gemm.Gemm;
 import io.isthmus.kernels.gemm.PreparedB;
-import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 
 /**
@@ -25,25 +21,13 @@ class PreparedBTest {
     @ParameterizedTest(name = "{0} threads")
     @ValueSource(ints = {1, 2})
     void preparedGivesThePlainProductsBits(int threads) {
-        int before = Threads.count();
-        Threads.set(threads);
-        try {
-            int widest = FloatVector.SPECIES_PREFERRED.vectorBitSize();
-            List<TileKernel> tiles = new ArrayList<>(List.of(new Tile128x8x8()));
-            if (widest >= 256) {
-                tiles.add(new Tile256x12x16());
-            }
-            if (widest >= 512) {
-                tiles.add(new Tile512x8x32());
-            }
-            for (TileKernel tile : tiles) {
+        TestTiles.onThreads(threads, () -> {
+            for (TileKernel tile : TestTiles.supported()) {
                 check(new SimdGemm(tile).vectorOnly(), threads);
                 check(new SimdGemm(tile, 64, 24, 4 * tile.cols(), 2).vectorOnly(), threads);
             }
             check(new FmaLoopGemm(256), threads);
-        } finally {
-            Threads.set(before);
-        }
+        });
     }
 
     private static void check(Gemm gemm, int threads) {
@@ -59,11 +43,11 @@ class PreparedBTest {
                 int ldb = (transB ? k : n) + 2;
                 int ldc = n + 3;
                 int bOff = 5;
-                float[] b = filled(random, bOff + (transB ? n : k) * ldb);
+                float[] b = TestTiles.filled(random, bOff + (transB ? n : k) * ldb);
                 PreparedB prepared = new PreparedB(transB, k, n, b, bOff, ldb);
                 for (int use = 0; use < 3; use++) {
-                    float[] a = filled(random, (transA ? k : m) * lda);
-                    float[] c = filled(random, m * ldc);
+                    float[] a = TestTiles.filled(random, (transA ? k : m) * lda);
+                    float[] c = TestTiles.filled(random, m * ldc);
                     float beta = use == 1 ? 0f : 0.5f;
                     float[] want = c.clone();
                     gemm.sgemm(transA, transB, m, n, k, 1.25f, a, 0, lda, b, bOff, ldb, beta, want, 0, ldc);
@@ -80,11 +64,4 @@ class PreparedBTest {
         }
     }
 
-    private static float[] filled(Random random, int length) {
-        float[] values = new float[length];
-        for (int i = 0; i < length; i++) {
-            values[i] = random.nextFloat() * 2 - 1;
-        }
-        return values;
-    }
 }

@@ -2,12 +2,9 @@ package io.isthmus.kernels.simd;
 
 import io.isthmus.kernels.Threads;
 import io.isthmus.kernels.gemm.Gemm;
-import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 
 /**
@@ -23,19 +20,9 @@ class SwappedOperandsTest {
     @ParameterizedTest(name = "{0} threads")
     @ValueSource(ints = {1, 2})
     void theTransposedProductHasThePlainProductsBits(int threads) {
-        int before = Threads.count();
-        Threads.set(threads);
-        try {
-            int widest = FloatVector.SPECIES_PREFERRED.vectorBitSize();
-            List<TileKernel> tiles = new ArrayList<>(List.of(new Tile128x8x8()));
-            if (widest >= 256) {
-                tiles.add(new Tile256x12x16());
-            }
-            if (widest >= 512) {
-                tiles.add(new Tile512x8x32());
-            }
+        TestTiles.onThreads(threads, () -> {
             Random random = new Random(threads);
-            for (TileKernel tile : tiles) {
+            for (TileKernel tile : TestTiles.supported()) {
                 Gemm vector = new SimdGemm(tile).vectorOnly();
                 Gemm twin = new FmaLoopGemm(256);
                 for (int[] s : SHAPES) {
@@ -44,9 +31,7 @@ class SwappedOperandsTest {
                     check(vector, twin, s[0], s[1], s[2], 1f, 1f, random, tile.bits());
                 }
             }
-        } finally {
-            Threads.set(before);
-        }
+        });
     }
 
     private static void check(Gemm vector, Gemm twin, int m, int n, int k, float alpha, float beta, Random random,
@@ -54,9 +39,9 @@ class SwappedOperandsTest {
         int lda = k + 1;
         int ldb = k + 2;
         int ldc = n + 3;
-        float[] a = filled(random, m * lda);
-        float[] b = filled(random, n * ldb);
-        float[] c = filled(random, m * ldc);
+        float[] a = TestTiles.filled(random, m * lda);
+        float[] b = TestTiles.filled(random, n * ldb);
+        float[] c = TestTiles.filled(random, m * ldc);
         if (beta == 0f) {
             java.util.Arrays.fill(c, Float.NaN);
         }
@@ -72,11 +57,4 @@ class SwappedOperandsTest {
         }
     }
 
-    private static float[] filled(Random random, int length) {
-        float[] values = new float[length];
-        for (int i = 0; i < length; i++) {
-            values[i] = random.nextFloat() * 2 - 1;
-        }
-        return values;
-    }
 }

@@ -1,8 +1,6 @@
 package io.isthmus.kernels.simd;
 
 import io.isthmus.kernels.gemm.ReferenceGemm;
-import jdk.incubator.vector.FloatVector;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,12 +24,7 @@ class TileKernelsTest {
     @ParameterizedTest(name = "{0} bits")
     @ValueSource(ints = {128, 256, 512})
     void matchesReference(int bits) {
-        Assumptions.assumeTrue(FloatVector.SPECIES_PREFERRED.vectorBitSize() >= bits, "CPU lacks " + bits + "-bit vectors");
-        TileKernel tile = switch (bits) {
-            case 512 -> new Tile512x8x32();
-            case 256 -> new Tile256x12x16();
-            default -> new Tile128x8x8();
-        };
+        TileKernel tile = TestTiles.orSkip(bits);
         // Small blocks so that the test shapes cross them: kc 64, mc 24, nc 4 panels, A in place up to 2 panels.
         SimdGemm gemm = new SimdGemm(tile, 64, 24, 4 * tile.cols(), 2);
         Random random = new Random(bits);
@@ -50,8 +43,8 @@ class TileKernelsTest {
         int lda = (transA ? m : k) + 1;
         int ldb = (transB ? k : n) + 2;
         int ldc = n + 3;
-        float[] a = filled(random, (transA ? k : m) * lda);
-        float[] b = filled(random, (transB ? n : k) * ldb);
+        float[] a = TestTiles.filled(random, (transA ? k : m) * lda);
+        float[] b = TestTiles.filled(random, (transB ? n : k) * ldb);
         float[] c = new float[m * ldc];
         for (int x = 0; x < c.length; x++) {
             c[x] = beta == 0f ? Float.NaN : random.nextFloat() * 2 - 1;
@@ -87,11 +80,4 @@ class TileKernelsTest {
         return null;
     }
 
-    private static float[] filled(Random random, int length) {
-        float[] values = new float[length];
-        for (int i = 0; i < length; i++) {
-            values[i] = random.nextFloat() * 2 - 1;
-        }
-        return values;
-    }
 }

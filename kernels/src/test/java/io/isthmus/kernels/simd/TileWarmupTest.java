@@ -2,7 +2,6 @@ package io.isthmus.kernels.simd;
 
 import io.isthmus.kernels.gemm.Gemm;
 import jdk.incubator.vector.FloatVector;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,19 +26,10 @@ class TileWarmupTest {
             {37, 200, 257}, {9, 17, 520}, {100, 96, 33}, {131, 140, 12}, {3, 1100, 20}};
     private static final float[][] ALPHA_BETA = {{1f, 0f}, {-1.5f, 0.75f}, {0.5f, 1f}};
 
-    private static TileKernel tile(int bits) {
-        Assumptions.assumeTrue(FloatVector.SPECIES_PREFERRED.vectorBitSize() >= bits, "CPU lacks " + bits + "-bit vectors");
-        return switch (bits) {
-            case 512 -> new Tile512x8x32();
-            case 256 -> new Tile256x12x16();
-            default -> new Tile128x8x8();
-        };
-    }
-
     @ParameterizedTest(name = "{0} bits")
     @ValueSource(ints = {128, 256, 512})
     void theTwinGivesTheVectorTilesBits(int bits) {
-        TileKernel vector = tile(bits);
+        TileKernel vector = TestTiles.orSkip(bits);
         // Small blocks so that the shapes cross them (as in TileKernelsTest), and the default ones.
         assertSameBits(new SimdGemm(vector, 64, 24, 4 * vector.cols(), 2), new FmaLoopGemm(64), bits);
         assertSameBits(new SimdGemm(vector), new FmaLoopGemm(256), bits);
@@ -48,7 +38,7 @@ class TileWarmupTest {
     @ParameterizedTest(name = "{0} bits")
     @ValueSource(ints = {128, 256, 512})
     void aColdGemmRunsTheTwinAndAsksForTheWarmUpOnce(int bits) {
-        TileKernel vector = tile(bits);
+        TileKernel vector = TestTiles.orSkip(bits);
         List<Runnable> started = new ArrayList<>();
         TileWarmup[] warmup = new TileWarmup[1];
         SimdGemm cold = new SimdGemm(vector, 256, 384, 4096, 4, 128,
@@ -60,7 +50,7 @@ class TileWarmupTest {
 
     @Test
     void theWarmUpGetsTheVectorTileCompiledAndHot() {
-        TileKernel vector = tile(FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512 ? 512 : 256);
+        TileKernel vector = TestTiles.orSkip(FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512 ? 512 : 256);
         TileWarmup[] warmup = new TileWarmup[1];
         // A budget far above the seconds C2 takes: hot must come from the speed rule, not the budget.
         SimdGemm gemm = new SimdGemm(vector, 256, 384, 4096, 4, 128, (v, t) -> warmup[0] = new TileWarmup(v, t,
@@ -86,9 +76,9 @@ class TileWarmupTest {
                 int lda = (transA ? m : k) + 1;
                 int ldb = (transB ? k : n) + 2;
                 int ldc = n + 3;
-                float[] a = filled(random, (transA ? k : m) * lda);
-                float[] b = filled(random, (transB ? n : k) * ldb);
-                float[] c = filled(random, m * ldc);
+                float[] a = TestTiles.filled(random, (transA ? k : m) * lda);
+                float[] b = TestTiles.filled(random, (transB ? n : k) * ldb);
+                float[] c = TestTiles.filled(random, m * ldc);
                 float[] want = c.clone();
                 expected.sgemm(transA, transB, m, n, k, ab[0], a, 0, lda, b, 0, ldb, ab[1], want, 0, ldc);
                 actual.sgemm(transA, transB, m, n, k, ab[0], a, 0, lda, b, 0, ldb, ab[1], c, 0, ldc);
@@ -103,11 +93,4 @@ class TileWarmupTest {
         }
     }
 
-    private static float[] filled(Random random, int length) {
-        float[] values = new float[length];
-        for (int i = 0; i < length; i++) {
-            values[i] = random.nextFloat() * 2 - 1;
-        }
-        return values;
-    }
 }
