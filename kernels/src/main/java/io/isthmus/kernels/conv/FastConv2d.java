@@ -131,7 +131,7 @@ public final class FastConv2d extends Conv2dKernel {
             for (int oh0 = 0; oh0 < s.outHeight(); oh0 += blockRows) {
                 int rows = Math.min(blockRows, s.outHeight() - oh0);
                 int width = rows * s.outWidth();
-                Im2col.im2col(s, x, xOff, oh0, rows, cols);
+                Im2col.im2col(s, x, xOff, oh0, rows, cols, k);
                 for (int g = 0; g < s.groups(); g++) {
                     // y_n[g][:, block] [Og, width] = W_g [Og, Kg] x cols_g [Kg, width]
                     gemm.sgemm(false, false, og, width, kg, 1f, weight, g * og * kg, kg,
@@ -246,7 +246,7 @@ public final class FastConv2d extends Conv2dKernel {
                 int width = rows * s.outWidth();
                 int dyBlock = yOff + oh0 * s.outWidth();
                 if (dWeight != null) {
-                    Im2col.im2col(s, x, xOff, oh0, rows, cols);
+                    Im2col.im2col(s, x, xOff, oh0, rows, cols, k);
                     for (int g = 0; g < s.groups(); g++) {
                         if (transposed) {
                             // dW_g^T [Kg, Og] (+)= cols_g [Kg, width] x dy_n[g][:, block]^T [width, Og]

@@ -21,9 +21,6 @@ import java.util.Arrays;
  */
 final class Im2col {
 
-    /** Spans at least this long are copied with arraycopy; shorter ones with a loop. */
-    private static final int LONG_SPAN = 64;
-
     private Im2col() {
     }
 
@@ -46,7 +43,7 @@ final class Im2col {
      * cols[r, (oh - oh0) * OW + ow] for output rows [oh0, oh0 + rows) of the sample at
      * {@code xOff} in x; writes all of cols' first C * KH * KW * rows * OW floats.
      */
-    static void im2col(Conv2dShape s, float[] x, int xOff, int oh0, int rows, float[] cols) {
+    static void im2col(Conv2dShape s, float[] x, int xOff, int oh0, int rows, float[] cols, Elementwise k) {
         int width = rows * s.outWidth();
         boolean same = sameWidth(s);
         int r = 0;
@@ -57,7 +54,7 @@ final class Im2col {
                     if (same) {
                         copySame(s, x, plane, kh, kw, oh0, rows, cols, r * width);
                     } else {
-                        copyRows(s, x, plane, kh, kw, oh0, rows, cols, r * width);
+                        copyRows(s, x, plane, kh, kw, oh0, rows, cols, r * width, k);
                     }
                 }
             }
@@ -80,7 +77,7 @@ final class Im2col {
                     if (same) {
                         addSame(s, cols, r * width, kh, kw, oh0, rows, dx, plane, k);
                     } else {
-                        addRows(s, cols, r * width, kh, kw, oh0, rows, dx, plane);
+                        addRows(s, cols, r * width, kh, kw, oh0, rows, dx, plane, k);
                     }
                 }
             }
@@ -164,41 +161,42 @@ final class Im2col {
         }
     }
 
-    /** Any stride, padding and dilation: output row by output row, zeros where the tap is in the padding. */
+    /**
+     * Any stride, padding and dilation: the output rows whose tap lands inside the input, each
+     * row's valid columns as one strided block of rows (for W6's "valid" 3x3 layers, rows of 11
+     * and 26 floats: a loop per row cost more than its copy); zeros where the tap is in the padding.
+     */
     private static void copyRows(Conv2dShape s, float[] x, int plane, int kh, int kw, int oh0, int rows,
-                                 float[] cols, int dst) {
+                                 float[] cols, int dst, Elementwise k) {
         int ow = s.outWidth();
         int w = s.width();
         int sw = s.strideW();
         int offset = columnOffset(s, kw);
         int lo = firstValidColumn(s, offset);
         int hi = endValidColumn(s, offset, lo);
-        for (int i = 0; i < rows; i++) {
-            int row = dst + i * ow;
-            int ih = inputRow(s, kh, oh0 + i);
-            if (ih < 0 || ih >= s.height() || lo == hi) {
-                Arrays.fill(cols, row, row + ow, 0f);
-                continue;
-            }
-            // "valid" convolutions have no padded columns, and their rows are short (a few
-            // dozen floats): the calls of empty fills and of arraycopy cost more than the copy
-            if (lo > 0) {
+        int first = firstValidRow(s, kh, oh0, rows);
+        int end = lo == hi ? first : endValidRow(s, kh, oh0, rows, first);
+        Arrays.fill(cols, dst, dst + first * ow, 0f);
+        Arrays.fill(cols, dst + end * ow, dst + rows * ow, 0f);
+        if (first == end) {
+            return;
+        }
+        if (lo > 0 || hi < ow) {
+            for (int row = dst + first * ow, last = dst + end * ow; row < last; row += ow) {
                 Arrays.fill(cols, row, row + lo, 0f);
-            }
-            int src = plane + ih * w + offset;
-            if (sw == 1 && hi - lo >= LONG_SPAN) {
-                System.arraycopy(x, src + lo, cols, row + lo, hi - lo);
-            } else if (sw == 1) {
-                for (int j = lo; j < hi; j++) {
-                    cols[row + j] = x[src + j];
-                }
-            } else {
-                for (int j = lo; j < hi; j++) {
-                    cols[row + j] = x[src + j * sw];
-                }
-            }
-            if (hi < ow) {
                 Arrays.fill(cols, row + hi, row + ow, 0f);
+            }
+        }
+        int src = plane + inputRow(s, kh, oh0 + first) * w + offset;
+        int srcStride = s.strideH() * w;
+        if (sw == 1) {
+            k.copyRows(x, src + lo, srcStride, cols, dst + first * ow + lo, ow, end - first, hi - lo);
+            return;
+        }
+        for (int i = first; i < end; i++, src += srcStride) {
+            int row = dst + i * ow;
+            for (int j = lo; j < hi; j++) {
+                cols[row + j] = x[src + j * sw];
             }
         }
     }
@@ -222,29 +220,30 @@ final class Im2col {
         k.add(dx, dst + skipFront, cols, start + skipFront, dx, dst + skipFront, length);
     }
 
+    /** The adjoint of {@link #copyRows}: the valid columns of the valid output rows added back, one strided block at unit stride. */
     private static void addRows(Conv2dShape s, float[] cols, int src, int kh, int kw, int oh0, int rows,
-                                float[] dx, int plane) {
+                                float[] dx, int plane, Elementwise k) {
         int ow = s.outWidth();
         int w = s.width();
         int sw = s.strideW();
         int offset = columnOffset(s, kw);
         int lo = firstValidColumn(s, offset);
         int hi = endValidColumn(s, offset, lo);
-        for (int i = 0; i < rows; i++) {
-            int ih = inputRow(s, kh, oh0 + i);
-            if (ih < 0 || ih >= s.height()) {
-                continue;
-            }
+        int first = firstValidRow(s, kh, oh0, rows);
+        int end = lo == hi ? first : endValidRow(s, kh, oh0, rows, first);
+        if (first == end) {
+            return;
+        }
+        int dst = plane + inputRow(s, kh, oh0 + first) * w + offset;
+        int dstStride = s.strideH() * w;
+        if (sw == 1) {
+            k.addRows(cols, src + first * ow + lo, ow, dx, dst + lo, dstStride, end - first, hi - lo);
+            return;
+        }
+        for (int i = first; i < end; i++, dst += dstStride) {
             int row = src + i * ow;
-            int dst = plane + ih * w + offset;
-            if (sw == 1) { // a unit stride the compiler can put on vector lanes
-                for (int j = lo; j < hi; j++) {
-                    dx[dst + j] += cols[row + j];
-                }
-            } else {
-                for (int j = lo; j < hi; j++) {
-                    dx[dst + j * sw] += cols[row + j];
-                }
+            for (int j = lo; j < hi; j++) {
+                dx[dst + j * sw] += cols[row + j];
             }
         }
     }

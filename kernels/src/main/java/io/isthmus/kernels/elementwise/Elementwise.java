@@ -44,6 +44,20 @@ public interface Elementwise {
     /** biasGrad[j] += sum over r of dy[r, j]; dy: [rows, cols], biasGrad: [cols] (accumulates). */
     void sumRowsInto(float[] dy, int dyOff, int rows, int cols, float[] biasGrad, int biasGradOff);
 
+    // ---- strided rows (im2col and col2im move a convolution's short rows with these) ----------
+
+    /**
+     * dst[r, j] = src[r, j] for r &lt; rows, j &lt; len; src: rows of len floats every srcStride
+     * from srcOff, dst: every dstStride from dstOff. src and dst must not overlap.
+     */
+    void copyRows(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride, int rows, int len);
+
+    /**
+     * dst[r, j] += src[r, j] for r &lt; rows, j &lt; len; src: rows of len floats every srcStride
+     * from srcOff, dst: every dstStride from dstOff. src and dst must not overlap.
+     */
+    void addRows(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride, int rows, int len);
+
     // ---- activations: forward and backward side by side --------------------------------------
 
     /** y = max(x, 0), NaN staying NaN as in PyTorch (and -0 giving +0); x, y: [n]. */

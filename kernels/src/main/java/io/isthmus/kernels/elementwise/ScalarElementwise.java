@@ -84,6 +84,28 @@ public final class ScalarElementwise implements Elementwise {
     }
 
     @Override
+    public void copyRows(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride, int rows, int len) {
+        for (int r = 0; r < rows; r++) {
+            int from = srcOff + r * srcStride;
+            int to = dstOff + r * dstStride;
+            for (int j = 0; j < len; j++) {
+                dst[to + j] = src[from + j];
+            }
+        }
+    }
+
+    @Override
+    public void addRows(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride, int rows, int len) {
+        for (int r = 0; r < rows; r++) {
+            int from = srcOff + r * srcStride;
+            int to = dstOff + r * dstStride;
+            for (int j = 0; j < len; j++) {
+                dst[to + j] += src[from + j];
+            }
+        }
+    }
+
+    @Override
     public void relu(float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) {
             y[yOff + i] = Math.max(x[xOff + i], 0f);

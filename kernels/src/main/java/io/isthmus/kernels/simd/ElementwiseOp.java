@@ -18,6 +18,17 @@ enum ElementwiseOp {
     ADD_SCALAR((k, s) -> k.addScalar(0.5f, s.x, 0, s.out, 0, s.n)),
     ADD_BIAS((k, s) -> k.addBias(s.out, 0, s.rows, s.cols, s.y, 0)),
     SUM_ROWS_INTO((k, s) -> k.sumRowsInto(s.x, 0, s.rows, s.cols, s.out, 0)),
+    // rows shorter than half a vector, as short as a small convolution's (11 floats in W6), and whole rows
+    COPY_ROWS((k, s) -> {
+        k.copyRows(s.x, 0, s.cols, s.out, 0, 3, s.rows, 3);
+        k.copyRows(s.x, 0, s.cols, s.out, 0, 11, s.rows, 11);
+        k.copyRows(s.x, 0, s.cols, s.out, 0, s.cols, s.rows, s.cols);
+    }),
+    ADD_ROWS((k, s) -> {
+        k.addRows(s.x, 0, 3, s.out, 0, s.cols, s.rows, 3);
+        k.addRows(s.x, 0, 11, s.out, 0, s.cols, s.rows, 11);
+        k.addRows(s.x, 0, s.cols, s.out, 0, s.cols, s.rows, s.cols);
+    }),
     RELU((k, s) -> k.relu(s.x, 0, s.out, 0, s.n)),
     RELU_BACKWARD((k, s) -> k.reluBackward(s.x, 0, s.y, 0, s.out, 0, s.n)),
     LEAKY_RELU((k, s) -> k.leakyRelu(0.01f, s.x, 0, s.out, 0, s.n)),

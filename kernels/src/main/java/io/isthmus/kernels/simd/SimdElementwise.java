@@ -17,7 +17,8 @@ import java.util.function.Function;
  * {@code SimdRowKernelsTest}):
  * <ul>
  * <li>bit-identical: arithmetic, axpy, ReLU and leaky ReLU (and backward), the sigmoid and tanh
- *     backward passes, {@code addBias}, {@code sumRowsInto}, {@code max}, Adam and AdamW;</li>
+ *     backward passes, {@code addBias}, {@code sumRowsInto}, {@code copyRows},
+ *     {@code addRows}, {@code max}, Adam and AdamW;</li>
  * <li>ELU, sigmoid, tanh, SiLU, GELU: 2e-6 relative (about 5e-7 measured against exact values);
  *     tanh-GELU 2e-6 + 3e-7 |2u| relative, 2u its tanh argument (the float rounding of u);</li>
  * <li>their backward passes: 2e-6 relative + 1e-7 |dy| (the gradients cross zero);</li>
@@ -196,6 +197,24 @@ public final class SimdElementwise implements Elementwise {
             return;
         }
         kernels.sumRowsInto(dy, dyOff, rows, cols, biasGrad, biasGradOff);
+    }
+
+    @Override
+    public void copyRows(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride, int rows, int len) {
+        if (cold(ElementwiseOp.COPY_ROWS, rows * len)) {
+            SCALAR.copyRows(src, srcOff, srcStride, dst, dstOff, dstStride, rows, len);
+            return;
+        }
+        kernels.copyRows(src, srcOff, srcStride, dst, dstOff, dstStride, rows, len);
+    }
+
+    @Override
+    public void addRows(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride, int rows, int len) {
+        if (cold(ElementwiseOp.ADD_ROWS, rows * len)) {
+            SCALAR.addRows(src, srcOff, srcStride, dst, dstOff, dstStride, rows, len);
+            return;
+        }
+        kernels.addRows(src, srcOff, srcStride, dst, dstOff, dstStride, rows, len);
     }
 
     @Override

@@ -79,6 +79,12 @@ final class SpeciesElementwise implements Elementwise {
     private static final VectorSpecies<Float> SPECIES = speciesFromClassData();
     private static final int LANES = SPECIES.length();
     private static final ScalarElementwise SCALAR_TWIN = new ScalarElementwise();
+    /**
+     * Whether a row's tail shorter than a vector moves as one masked vector: x86 (AVX2, AVX-512)
+     * and SVE have masked loads and stores from 256 bits on; 128-bit NEON has none (C2 would run
+     * the Vector API's Java fallback), so there the tail is a loop.
+     */
+    private static final boolean MASKED_TAILS = LANES >= 8;
     /** Reductions add float partial sums into a double every block, so their error does not grow with n. */
     private static final int REDUCTION_BLOCK = 1024;
     /** Row kernels flush their float exp-sum to double every this many vectors. */
@@ -202,6 +208,53 @@ final class SpeciesElementwise implements Elementwise {
      * stay in registers while the rows stream past; each column is summed in row order, as the
      * scalar twin does, so the results are bit-identical.
      */
+    /**
+     * Rows of at least one vector: whole vectors, the last one ending at the row's end (it may
+     * overlap the one before and write the same floats again, which a copy allows). Shorter rows:
+     * one masked vector (a loop on 128 bits). Never a vector of another species: sharing the
+     * Vector API's code between two species makes C2 box both (see the class comment).
+     */
+    @Override
+    public void copyRows(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride, int rows, int len) {
+        if (len >= LANES) {
+            int last = len - LANES;
+            for (int r = 0, from = srcOff, to = dstOff; r < rows; r++, from += srcStride, to += dstStride) {
+                for (int j = 0; j < last; j += LANES) {
+                    load(src, from + j).intoArray(dst, to + j);
+                }
+                load(src, from + last).intoArray(dst, to + last);
+            }
+        } else if (MASKED_TAILS && len > 0) {
+            VectorMask<Float> row = SPECIES.indexInRange(0, len);
+            for (int r = 0, from = srcOff, to = dstOff; r < rows; r++, from += srcStride, to += dstStride) {
+                FloatVector.fromArray(SPECIES, src, from, row).intoArray(dst, to, row);
+            }
+        } else {
+            SCALAR_TWIN.copyRows(src, srcOff, srcStride, dst, dstOff, dstStride, rows, len);
+        }
+    }
+
+    /** Whole vectors, then the row's tail as one masked vector (a loop on 128 bits); an add must not overlap. */
+    @Override
+    public void addRows(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride, int rows, int len) {
+        int whole = len - len % LANES;
+        boolean maskedTail = MASKED_TAILS && whole < len;
+        VectorMask<Float> tail = SPECIES.indexInRange(0, len - whole);
+        for (int r = 0, from = srcOff, to = dstOff; r < rows; r++, from += srcStride, to += dstStride) {
+            for (int j = 0; j < whole; j += LANES) {
+                load(dst, to + j).add(load(src, from + j)).intoArray(dst, to + j);
+            }
+            if (maskedTail) {
+                FloatVector.fromArray(SPECIES, dst, to + whole, tail)
+                        .add(FloatVector.fromArray(SPECIES, src, from + whole, tail)).intoArray(dst, to + whole, tail);
+            } else {
+                for (int j = whole; j < len; j++) {
+                    dst[to + j] += src[from + j];
+                }
+            }
+        }
+    }
+
     @Override
     public void sumRowsInto(float[] dy, int dyOff, int rows, int cols, float[] biasGrad, int biasGradOff) {
         int j = 0;
