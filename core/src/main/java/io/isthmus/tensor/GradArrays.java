@@ -12,8 +12,13 @@ import java.util.Iterator;
  */
 final class GradArrays {
 
-    /** Arrays kept per thread: a few layers' worth; older ones go to the garbage collector. */
-    private static final int KEEP = 8;
+    /**
+     * Arrays kept per thread; older ones go to the garbage collector. A whole backward pass's
+     * worth: W6's CNN frees about ten gradient arrays a step, and with room for 8 its two biggest (the
+     * first convolution's output and ReLU, 5.5 MB each, freed last) were pushed out before the
+     * next step needed them, so each step allocated and zeroed them anew.
+     */
+    private static final int KEEP = 32;
     /** Shorter arrays are cheap to allocate: not worth a search. */
     private static final int MIN_LENGTH = 1024;
     /** At most this many floats (64 MB) kept per thread, so that big models do not hoard memory. */
