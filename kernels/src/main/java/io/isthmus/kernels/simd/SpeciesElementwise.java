@@ -8,7 +8,6 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.lang.constant.ConstantDescs;
 import java.lang.invoke.MethodHandles;
 
 import static io.isthmus.kernels.simd.ScalarMath.EXPM1_SMALL;
@@ -76,7 +75,7 @@ import static jdk.incubator.vector.VectorOperators.LT;
  */
 final class SpeciesElementwise implements Elementwise {
 
-    private static final VectorSpecies<Float> SPECIES = speciesFromClassData();
+    private static final VectorSpecies<Float> SPECIES = SpeciesSpecializer.speciesOf(MethodHandles.lookup());
     private static final int LANES = SPECIES.length();
     private static final ScalarElementwise SCALAR_TWIN = new ScalarElementwise();
     /**
@@ -89,20 +88,6 @@ final class SpeciesElementwise implements Elementwise {
     private static final int REDUCTION_BLOCK = 1024;
     /** Row kernels flush their float exp-sum to double every this many vectors. */
     private static final int ROW_SUM_FLUSH = 16;
-
-    @SuppressWarnings("unchecked")
-    private static VectorSpecies<Float> speciesFromClassData() {
-        try {
-            VectorSpecies<Float> species = MethodHandles.classData(MethodHandles.lookup(), ConstantDescs.DEFAULT_NAME,
-                    VectorSpecies.class);
-            if (species == null) {
-                throw new IllegalStateException("SpeciesElementwise is a template; create it with SpeciesSpecializer");
-            }
-            return species;
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Override
     public String name() {

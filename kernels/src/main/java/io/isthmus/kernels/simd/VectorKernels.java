@@ -17,6 +17,11 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorKernels implements SimdKernels {
 
     public static final String BITS_PROPERTY = "isthmus.simd.bits";
+
+    /** The max-pooling kernels on {@code species}, any width (the selected one is {@link #pool()}; tests check each). */
+    public static PoolKernel pool(VectorSpecies<Float> species) {
+        return SpeciesSpecializer.pool(species);
+    }
     /** Cap on the probe; it usually ends sooner, a few rounds after C2 has compiled it (about 150 ms). */
     private static final long PROBE_BUDGET_NANOS = 300_000_000L;
     private static final int PROBE_ROUNDS = 5;
@@ -27,7 +32,7 @@ public final class VectorKernels implements SimdKernels {
     private final String speciesReason;
     private final SimdGemm gemm;
     private final SimdElementwise elementwise;
-    private final SimdPool pool;
+    private final PoolKernel pool;
 
     public VectorKernels() {
         int widest = FloatVector.SPECIES_PREFERRED.vectorBitSize();
@@ -57,7 +62,7 @@ public final class VectorKernels implements SimdKernels {
         };
         gemm = SimdGemm.warmingUp(tileKernel(bits));
         elementwise = SimdElementwise.warmingUp(species);
-        pool = new SimdPool(species);
+        pool = SpeciesSpecializer.pool(species);
     }
 
     private static int parseBits(String text, int widest) {

@@ -1,6 +1,8 @@
 package io.isthmus.kernels.pool;
 
 import io.isthmus.kernels.Threads;
+import io.isthmus.kernels.simd.VectorKernels;
+import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +22,10 @@ class PoolKernelTest {
     private static final PoolKernel SCALAR = new ScalarPool();
     private static final PoolKernel FAST = new FastPool();
     /** The plain-loop kernel and the one in use (the Vector API one where that module is present). */
-    private static final List<PoolKernel> FASTS = List.of(FAST, PoolKernel.selected());
+    /** The fast kernels: the plain one, the selected one, and the vector ones of every width (each its own hidden copy). */
+    private static final List<PoolKernel> FASTS = List.of(FAST, PoolKernel.selected(),
+            VectorKernels.pool(FloatVector.SPECIES_128), VectorKernels.pool(FloatVector.SPECIES_256),
+            VectorKernels.pool(FloatVector.SPECIES_512));
     private static final List<PoolKernel> ALL = List.of(SCALAR, FAST, PoolKernel.selected());
     private final int threadsBefore = Threads.count();
 

@@ -36,11 +36,22 @@ class SpeciesSpecializerTest {
     }
 
     @Test
-    void theTemplateRefusesToRunWithoutClassData() {
-        Throwable error = assertThrows(Throwable.class, () -> Class.forName(SpeciesElementwise.class.getName(), true,
-                SpeciesElementwise.class.getClassLoader()));
-        Throwable cause = error.getCause() != null ? error.getCause() : error;
-        assertTrue(cause.getMessage().contains("template"), cause.toString());
+    void theTemplatesRefuseToRunWithoutClassData() {
+        for (Class<?> template : new Class<?>[] {SpeciesElementwise.class, SimdPool.class}) {
+            Throwable error = assertThrows(Throwable.class, () -> Class.forName(template.getName(), true,
+                    template.getClassLoader()));
+            Throwable cause = error.getCause() != null ? error.getCause() : error;
+            assertTrue(cause.getMessage().contains("template"), cause.toString());
+        }
+    }
+
+    @Test
+    void eachSpeciesGetsItsOwnPoolCopyOnce() {
+        var wide = SpeciesSpecializer.pool(FloatVector.SPECIES_512);
+        assertSame(wide, SpeciesSpecializer.pool(FloatVector.SPECIES_512));
+        assertNotSame(wide.getClass(), SpeciesSpecializer.pool(FloatVector.SPECIES_256).getClass());
+        assertTrue(wide.getClass().isHidden());
+        assertTrue(wide.getClass().getName().startsWith(SimdPool.class.getName() + "/"));
     }
 
     @Test
