@@ -17,7 +17,9 @@ import java.util.Arrays;
  * <p>The common "same" layout (stride 1, output as wide as the input, e.g. 3x3 with padding 1)
  * copies each column row with one arraycopy of the whole valid span of the channel plane
  * shifted by the tap's column offset, then zeroes the few columns that wrapped around a row
- * edge; other layouts copy row segments. col2im is the same walk with += in the other direction.
+ * edge; other layouts move each tap's valid output rows and columns as one strided block of rows
+ * ({@link Elementwise#copyRows}; at unit stride on vector lanes). col2im is the same walk with +=
+ * in the other direction ({@link Elementwise#addRows}).
  */
 final class Im2col {
 
