@@ -3,9 +3,13 @@ package io.isthmus.kernels.conv;
 import io.isthmus.kernels.Backend;
 import io.isthmus.kernels.Kernels;
 import io.isthmus.kernels.Threads;
+import io.isthmus.kernels.simd.SimdElementwise;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.Arrays;
@@ -55,13 +59,17 @@ class FastConv2dTest {
                 shape(2, 2, 1, 1, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1),       // 1x1 image, padding as wide as the image
                 shape(1, 2, 2, 2, 2, 5, 5, 1, 1, 2, 2, 1, 1, 2),       // padding > image (depthwise)
                 shape(1, 16, 64, 64, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1),    // several column blocks per sample
-                shape(1, 16, 40, 48, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1),    // several blocks, general path
+                shape(1, 16, 40, 48, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1),    // general path, stride 2 (its 20 rows fit one block)
                 shape(4, 16, 16, 16, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1),   // big enough to split the batch
                 shape(4, 16, 16, 16, 32, 1, 1, 1, 1, 0, 0, 1, 1, 1),   // 1x1, split
                 shape(5, 64, 20, 20, 64, 3, 3, 1, 1, 1, 1, 1, 1, 64),  // depthwise, split
                 shape(2, 1, 7, 9, 16, 1, 3, 1, 1, 0, 1, 1, 1, 1),      // patch shorter than the outputs: dW, not dW^T
                 shape(2, 3, 5, 5, 8, 1, 1, 1, 1, 0, 0, 1, 1, 1),       // the same for 1x1
                 shape(6, 3, 32, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1),    // conv1-like (patch 27 < 32 outputs), split
+                shape(1, 64, 40, 40, 4, 3, 3, 1, 1, 0, 0, 1, 1, 1),    // "valid" 3x3 in four column blocks
+                shape(1, 64, 41, 40, 4, 3, 3, 2, 1, 1, 0, 1, 1, 1),    // stride 2 down, 1 across, rows padded, two blocks
+                shape(2, 3, 9, 11, 4, 3, 3, 2, 1, 1, 0, 1, 1, 1),      // the same in one block: first valid row > 0
+                shape(2, 3, 13, 10, 4, 3, 3, 1, 1, 2, 0, 2, 1, 1),     // dilation 2 down, padding 2 down only
                 shape(0, 3, 5, 5, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1));      // empty batch
     }
 
@@ -89,6 +97,19 @@ class FastConv2dTest {
     void fastMatchesTheScalarTwinOnTheReferenceGemm(Conv2dShape s) {
         Threads.set(2);
         compare(new FastConv2d(Kernels.gemm(Backend.REFERENCE), Kernels.elementwise()), s);
+    }
+
+    /** Every vector width's copyRows/addRows under im2col and col2im (the selected kernels run scalar while cold). */
+    static Stream<Arguments> shapesAndSpecies() {
+        return shapes().flatMap(s -> Stream.of(FloatVector.SPECIES_128, FloatVector.SPECIES_256, FloatVector.SPECIES_512)
+                .map(species -> Arguments.of(s, species)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapesAndSpecies")
+    void fastMatchesTheScalarTwinWithEveryVectorWidthsRowKernels(Conv2dShape s, VectorSpecies<Float> species) {
+        Threads.set(1);
+        compare(new FastConv2d(Conv2dKernel.convGemm(), new SimdElementwise(species)), s);
     }
 
     @Test

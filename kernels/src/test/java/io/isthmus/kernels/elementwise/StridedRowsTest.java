@@ -55,6 +55,7 @@ class StridedRowsTest {
             }
         }
         all.add(new Layout[] {new Layout(0, 11, 0, 11), new Layout(0, 11, 0, 11)});
+        all.add(new Layout[] {new Layout(3, 0, 2, 4), new Layout(3, 0, 1, 5)});
         return all.build();
     }
 

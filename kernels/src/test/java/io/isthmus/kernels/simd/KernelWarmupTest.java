@@ -68,6 +68,8 @@ class KernelWarmupTest {
         int rows = n / cols;
         out = x.clone(); k.addBias(out, 0, rows, cols, y, 0); outputs.add(out);
         out = y.clone(); k.sumRowsInto(x, 0, rows, cols, out, 0); outputs.add(out);
+        out = new float[n]; k.copyRows(x, 0, cols, out, 1, cols, rows - 1, cols - 1); outputs.add(out);
+        out = y.clone(); k.addRows(x, 0, cols, out, 1, cols, rows - 1, cols - 1); outputs.add(out);
         out = new float[n]; k.relu(x, 0, out, 0, n); outputs.add(out);
         out = new float[n]; k.reluBackward(x, 0, y, 0, out, 0, n); outputs.add(out);
         out = new float[n]; k.leakyRelu(0.01f, x, 0, out, 0, n); outputs.add(out);
