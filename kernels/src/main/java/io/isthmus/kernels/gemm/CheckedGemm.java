@@ -14,11 +14,7 @@ public final class CheckedGemm implements Gemm {
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
         GemmArgs.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0 || alpha == 0f) {
-            GemmEdges.scaleC(m, n, beta, c, cOff, ldc);
+        if (GemmEdges.doneWithoutProduct(m, n, k, alpha, beta, c, cOff, ldc)) {
             return;
         }
         delegate.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
@@ -33,11 +29,7 @@ public final class CheckedGemm implements Gemm {
         int n = b.n();
         int k = b.k();
         GemmArgs.check(transA, b.transB(), m, n, k, a, aOff, lda, b.array(), b.offset(), b.ldb(), c, cOff, ldc);
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0 || alpha == 0f) {
-            GemmEdges.scaleC(m, n, beta, c, cOff, ldc);
+        if (GemmEdges.doneWithoutProduct(m, n, k, alpha, beta, c, cOff, ldc)) {
             return;
         }
         delegate.sgemm(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc);

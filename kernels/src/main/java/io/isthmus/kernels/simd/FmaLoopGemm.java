@@ -37,11 +37,7 @@ final class FmaLoopGemm implements Gemm {
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0 || alpha == 0f) {
-            GemmEdges.scaleC(m, n, beta, c, cOff, ldc);
+        if (GemmEdges.doneWithoutProduct(m, n, k, alpha, beta, c, cOff, ldc)) {
             return;
         }
         int kcMax = SimdGemm.sliceLength(k, kcBlock);

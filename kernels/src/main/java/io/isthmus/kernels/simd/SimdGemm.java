@@ -176,11 +176,7 @@ public final class SimdGemm implements Gemm {
     private void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb, PackedB packed,
                           float beta, float[] c, int cOff, int ldc) {
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0 || alpha == 0f) {
-            GemmEdges.scaleC(m, n, beta, c, cOff, ldc);
+        if (GemmEdges.doneWithoutProduct(m, n, k, alpha, beta, c, cOff, ldc)) {
             return;
         }
         if (packed == null && swapsOperands(transA, transB, m, n, alpha, beta)) {
