@@ -3,10 +3,11 @@ package io.isthmus.kernels.gemm;
 import java.util.function.LongSupplier;
 
 /**
- * Private operands of one product C = op(A) op(B), for timing a GEMM without touching a caller's
- * arrays: A and B hold small values (no subnormals, no overflow), C is overwritten (beta 0).
+ * Private operands of one product C = alpha op(A) op(B) + beta C, for timing or compiling a GEMM
+ * without touching a caller's arrays: A and B hold small values (no subnormals, no overflow); the
+ * timings overwrite C (alpha 1, beta 0), the SIMD tile's warm-up also accumulates into it.
  */
-final class ProbeOperands {
+public final class ProbeOperands {
 
     private final boolean transA;
     private final boolean transB;
@@ -17,7 +18,7 @@ final class ProbeOperands {
     private final float[] b;
     private final float[] c;
 
-    ProbeOperands(boolean transA, boolean transB, int m, int n, int k) {
+    public ProbeOperands(boolean transA, boolean transB, int m, int n, int k) {
         this.transA = transA;
         this.transB = transB;
         this.m = m;
@@ -41,6 +42,16 @@ final class ProbeOperands {
         return values;
     }
 
+    /** Multiply-adds of one product. */
+    public long work() {
+        return (long) m * n * k;
+    }
+
+    /** One product by {@code gemm}: C = alpha op(A) op(B) + beta C. */
+    public void run(Gemm gemm, float alpha, float beta) {
+        gemm.sgemm(transA, transB, m, n, k, alpha, a, 0, transA ? m : k, b, 0, transB ? k : n, beta, c, 0, n);
+    }
+
     /** Nanoseconds (wall clock) for {@code calls} products by {@code gemm}. */
     long time(Gemm gemm, int calls) {
         return time(gemm, calls, System::nanoTime);
@@ -50,7 +61,7 @@ final class ProbeOperands {
     long time(Gemm gemm, int calls, LongSupplier clock) {
         long start = clock.getAsLong();
         for (int i = 0; i < calls; i++) {
-            gemm.sgemm(transA, transB, m, n, k, 1f, a, 0, transA ? m : k, b, 0, transB ? k : n, 0f, c, 0, n);
+            run(gemm, 1f, 0f);
         }
         return clock.getAsLong() - start;
     }

@@ -1,6 +1,7 @@
 package io.isthmus.kernels.simd;
 
 import io.isthmus.kernels.gemm.Gemm;
+import io.isthmus.kernels.gemm.ProbeOperands;
 
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -30,7 +31,7 @@ import java.util.function.Consumer;
 final class TileWarmup {
 
     private static final System.Logger LOG = System.getLogger("io.isthmus");
-    /** m, n, k of the products of a round (each with beta 0 and beta 1, in each layout); all below the split threshold. */
+    /** m, n, k of the products of a round (each overwriting C and accumulating into it, in each layout); all below the split threshold. */
     static final int[][] SHAPES = {{64, 64, 24}, {29, 45, 20}, {131, 140, 12}, {29, 140, 9}, {16, 32, 12},
             {13, 20, 9}, {1, 7, 5}};
     static final int ROUNDS_AT_SPEED = 2;
@@ -50,7 +51,7 @@ final class TileWarmup {
     private final Gemm twin;
     private final Consumer<Runnable> threadStarter;
     private final long budgetNanos;
-    private final Operands[] operands;
+    private final ProbeOperands[] operands;
     private volatile boolean hot;
     /** Whether the vector tile was found at speed (not merely given up on at the budget). */
     private volatile boolean compiled;
@@ -71,10 +72,10 @@ final class TileWarmup {
         this.vector = vector;
         this.twin = twin;
         this.threadStarter = threadStarter;
-        operands = new Operands[SHAPES.length * 4];
+        operands = new ProbeOperands[SHAPES.length * 4];
         for (int layout = 0; layout < 4; layout++) {
             for (int s = 0; s < SHAPES.length; s++) {
-                operands[layout * SHAPES.length + s] = new Operands((layout & 1) != 0, (layout & 2) != 0,
+                operands[layout * SHAPES.length + s] = new ProbeOperands((layout & 1) != 0, (layout & 2) != 0,
                         SHAPES[s][0], SHAPES[s][1], SHAPES[s][2]);
             }
         }
@@ -152,13 +153,16 @@ final class TileWarmup {
                 outcome, done, (System.nanoTime() - start) / 1e6));
     }
 
-    /** Nanoseconds of each product of the set, run once with beta 0 and once with beta 1. */
+    /**
+     * Nanoseconds of each product of the set, run once overwriting C and once accumulating into
+     * it, both scaled (alpha 0.5): every merge path of the tile.
+     */
     private long[] round(Gemm gemm) {
         long[] nanos = new long[operands.length];
         for (int i = 0; i < operands.length; i++) {
             long start = System.nanoTime();
-            operands[i].run(gemm, 0f);
-            operands[i].run(gemm, 1f);
+            operands[i].run(gemm, 0.5f, 0f);
+            operands[i].run(gemm, 0.5f, 0.5f);
             nanos[i] = System.nanoTime() - start;
         }
         return nanos;
@@ -176,45 +180,5 @@ final class TileWarmup {
             }
         }
         return true;
-    }
-
-    /** Private operands of one product; C is overwritten or accumulated into (values stay small). */
-    private static final class Operands {
-        final boolean transA;
-        final boolean transB;
-        final int m;
-        final int n;
-        final int k;
-        final float[] a;
-        final float[] b;
-        final float[] c;
-
-        Operands(boolean transA, boolean transB, int m, int n, int k) {
-            this.transA = transA;
-            this.transB = transB;
-            this.m = m;
-            this.n = n;
-            this.k = k;
-            a = filled(m * k);
-            b = filled(k * n);
-            c = new float[m * n];
-        }
-
-        long work() {
-            return (long) m * n * k;
-        }
-
-        void run(Gemm gemm, float beta) {
-            gemm.sgemm(transA, transB, m, n, k, 1f / k, a, 0, transA ? m : k, b, 0, transB ? k : n, beta * 0.5f,
-                    c, 0, n);
-        }
-
-        private static float[] filled(int length) {
-            float[] values = new float[length];
-            for (int i = 0; i < length; i++) {
-                values[i] = (i % 13 - 6) * 0.125f;
-            }
-            return values;
-        }
     }
 }
